@@ -1,0 +1,893 @@
+/*
+ * ofp-msgs — OpenFlow 1.3 message encoders and decoders (see ofp-msgs.h). The match and
+ * instruction codec lives in ofp-util.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+#include "ofproto/ofp-msgs.h"
+
+/* ---------------------------------------------------------------------------------------------
+ * Buffer.
+ * ------------------------------------------------------------------------------------------- */
+
+void
+ofpbuf_init(struct ofpbuf *b, size_t capacity)
+{
+    b->data = capacity ? xmalloc(capacity) : NULL;
+    b->size = 0;
+    b->alloc = capacity;
+}
+
+void
+ofpbuf_uninit(struct ofpbuf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->size = b->alloc = 0;
+}
+
+void
+ofpbuf_clear(struct ofpbuf *b)
+{
+    b->size = 0;
+}
+
+void *
+ofpbuf_put_uninit(struct ofpbuf *b, size_t n)
+{
+    if (b->alloc - b->size < n) {
+        size_t alloc = b->alloc ? b->alloc : 64;
+        while (alloc - b->size < n) {
+            alloc *= 2;
+        }
+        b->data = xrealloc(b->data, alloc);
+        b->alloc = alloc;
+    }
+    void *p = b->data + b->size;
+    b->size += n;
+    return p;
+}
+
+void *
+ofpbuf_put_zeros(struct ofpbuf *b, size_t n)
+{
+    void *p = ofpbuf_put_uninit(b, n);
+    memset(p, 0, n);
+    return p;
+}
+
+void *
+ofpbuf_put(struct ofpbuf *b, const void *data, size_t n)
+{
+    void *p = ofpbuf_put_uninit(b, n);
+    if (n) {
+        memcpy(p, data, n);
+    }
+    return p;
+}
+
+void
+ofpbuf_put_u8(struct ofpbuf *b, uint8_t v)
+{
+    *(uint8_t *) ofpbuf_put_uninit(b, 1) = v;
+}
+
+void
+ofpbuf_put_be16(struct ofpbuf *b, uint16_t v)
+{
+    ofp_set_be16(ofpbuf_put_uninit(b, 2), v);
+}
+
+void
+ofpbuf_put_be32(struct ofpbuf *b, uint32_t v)
+{
+    ofp_set_be32(ofpbuf_put_uninit(b, 4), v);
+}
+
+void
+ofpbuf_put_be64(struct ofpbuf *b, uint64_t v)
+{
+    ofp_set_be64(ofpbuf_put_uninit(b, 8), v);
+}
+
+void
+ofpbuf_pull(struct ofpbuf *b, size_t n)
+{
+    if (n >= b->size) {
+        b->size = 0;
+    } else {
+        memmove(b->data, b->data + n, b->size - n);
+        b->size -= n;
+    }
+}
+
+uint16_t
+ofp_get_be16(const void *p_)
+{
+    const uint8_t *p = p_;
+    return (uint16_t) (p[0] << 8 | p[1]);
+}
+
+uint32_t
+ofp_get_be32(const void *p_)
+{
+    const uint8_t *p = p_;
+    return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 8 | p[3];
+}
+
+uint64_t
+ofp_get_be64(const void *p_)
+{
+    const uint8_t *p = p_;
+    return (uint64_t) ofp_get_be32(p) << 32 | ofp_get_be32(p + 4);
+}
+
+void
+ofp_set_be16(void *p_, uint16_t v)
+{
+    uint8_t *p = p_;
+    p[0] = v >> 8;
+    p[1] = v;
+}
+
+void
+ofp_set_be32(void *p_, uint32_t v)
+{
+    uint8_t *p = p_;
+    p[0] = v >> 24;
+    p[1] = v >> 16;
+    p[2] = v >> 8;
+    p[3] = v;
+}
+
+void
+ofp_set_be64(void *p_, uint64_t v)
+{
+    uint8_t *p = p_;
+    ofp_set_be32(p, v >> 32);
+    ofp_set_be32(p + 4, (uint32_t) v);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Framing.
+ * ------------------------------------------------------------------------------------------- */
+
+static int
+bad_len(struct ofperr *err)
+{
+    err->type = OFPET_BAD_REQUEST;
+    err->code = OFPBRC_BAD_LEN;
+    return -EPROTO;
+}
+
+int
+ofp_msg_frame_len(const void *data, size_t size)
+{
+    if (size < OFP_HEADER_LEN) {
+        return 0;
+    }
+    uint16_t len = ofp_get_be16((const uint8_t *) data + 2);
+    return len < OFP_HEADER_LEN ? -EPROTO : len;
+}
+
+int
+ofp_decode_header(const void *data, size_t size, struct ofp_msg_header *h, struct ofperr *err)
+{
+    const uint8_t *p = data;
+
+    if (size < OFP_HEADER_LEN || ofp_get_be16(p + 2) != size) {
+        return bad_len(err);
+    }
+    h->version = p[0];
+    h->type = p[1];
+    h->length = size;
+    h->xid = ofp_get_be32(p + 4);
+    return 0;
+}
+
+size_t
+ofp_msg_start(struct ofpbuf *out, uint8_t version, uint8_t type, uint32_t xid)
+{
+    size_t offset = out->size;
+    ofpbuf_put_u8(out, version);
+    ofpbuf_put_u8(out, type);
+    ofpbuf_put_be16(out, 0);
+    ofpbuf_put_be32(out, xid);
+    return offset;
+}
+
+void
+ofp_msg_finish(struct ofpbuf *out, size_t offset)
+{
+    ofp_set_be16(out->data + offset + 2, out->size - offset);
+}
+
+void
+ofp_encode_simple(struct ofpbuf *out, uint8_t version, uint8_t type, uint32_t xid)
+{
+    ofp_msg_finish(out, ofp_msg_start(out, version, type, xid));
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * HELLO.
+ * ------------------------------------------------------------------------------------------- */
+
+#define OFPHET_VERSIONBITMAP 1
+
+void
+ofp_encode_hello(struct ofpbuf *out, uint32_t versions, uint32_t xid)
+{
+    uint8_t top = 0;
+    for (uint8_t v = 1; v < 32; v++) {
+        if (versions & OFP_VERSION_BIT(v)) {
+            top = v;
+        }
+    }
+    size_t start = ofp_msg_start(out, top, OFPT_HELLO, xid);
+    /* Version bitmaps are only understood from OpenFlow 1.3 on. */
+    if (top >= OFP13_VERSION) {
+        ofpbuf_put_be16(out, OFPHET_VERSIONBITMAP);
+        ofpbuf_put_be16(out, 8);
+        ofpbuf_put_be32(out, versions);
+    }
+    ofp_msg_finish(out, start);
+}
+
+int
+ofp_decode_hello(const void *msg, size_t len, uint32_t *versions, struct ofperr *err)
+{
+    const uint8_t *p = msg;
+    bool have_bitmap = false;
+
+    if (len < OFP_HEADER_LEN) {
+        return bad_len(err);
+    }
+    uint8_t version = p[0];
+    /* Without a bitmap the peer supports every version up to its header's (§6.3.1). */
+    *versions = 0;
+    for (uint8_t v = 1; v <= version && v < 32; v++) {
+        *versions |= OFP_VERSION_BIT(v);
+    }
+    p += OFP_HEADER_LEN;
+    len -= OFP_HEADER_LEN;
+    while (len >= 4) {
+        uint16_t type = ofp_get_be16(p);
+        uint16_t elen = ofp_get_be16(p + 2);
+        size_t padded = ((size_t) elen + 7) / 8 * 8;
+        if (elen < 4 || elen > len) {
+            return bad_len(err);
+        }
+        if (type == OFPHET_VERSIONBITMAP) {
+            if ((elen - 4) % 4) {
+                return bad_len(err);
+            }
+            if (!have_bitmap) {
+                *versions = 0;
+                have_bitmap = true;
+            }
+            /* Only the first 32-bit word matters to us (versions 0..31). */
+            if (elen >= 8) {
+                *versions |= ofp_get_be32(p + 4);
+            }
+        }
+        if (padded > len) {
+            padded = len;   /* Tolerate a missing final pad. */
+        }
+        p += padded;
+        len -= padded;
+    }
+    return 0;
+}
+
+uint8_t
+ofp_negotiate_version(uint32_t ours, uint32_t theirs)
+{
+    uint32_t common = ours & theirs;
+    for (int v = 31; v > 0; v--) {
+        if (common & OFP_VERSION_BIT(v)) {
+            return v;
+        }
+    }
+    return 0;
+}
+
+const char *
+ofp_version_to_string(uint8_t version)
+{
+    static const char *const names[] = {
+        [OFP10_VERSION] = "OF1.0", [0x02] = "OF1.1", [0x03] = "OF1.2",
+        [OFP13_VERSION] = "OF1.3", [OFP14_VERSION] = "OF1.4", [OFP15_VERSION] = "OF1.5",
+    };
+    static _Thread_local char buf[16];
+
+    if (version < ARRAY_SIZE(names) && names[version]) {
+        return names[version];
+    }
+    snprintf(buf, sizeof buf, "OF0x%02x", version);
+    return buf;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * ERROR, ECHO, FEATURES, CONFIG.
+ * ------------------------------------------------------------------------------------------- */
+
+void
+ofp_encode_error(struct ofpbuf *out, uint8_t version, uint32_t xid, struct ofperr e,
+                 const void *data, size_t data_len)
+{
+    size_t start = ofp_msg_start(out, version, OFPT_ERROR, xid);
+    ofpbuf_put_be16(out, e.type);
+    ofpbuf_put_be16(out, e.code);
+    ofpbuf_put(out, data, data_len);
+    ofp_msg_finish(out, start);
+}
+
+int
+ofp_decode_error(const void *msg, size_t len, struct ofperr *error, const uint8_t **data,
+                 size_t *data_len, struct ofperr *err)
+{
+    const uint8_t *p = msg;
+
+    if (len < OFP_HEADER_LEN + 4) {
+        return bad_len(err);
+    }
+    error->type = ofp_get_be16(p + 8);
+    error->code = ofp_get_be16(p + 10);
+    *data = p + 12;
+    *data_len = len - 12;
+    return 0;
+}
+
+void
+ofp_encode_echo(struct ofpbuf *out, uint8_t version, uint8_t type, uint32_t xid,
+                const void *data, size_t data_len)
+{
+    size_t start = ofp_msg_start(out, version, type, xid);
+    ofpbuf_put(out, data, data_len);
+    ofp_msg_finish(out, start);
+}
+
+#define OFP_FEATURES_REPLY_LEN 32
+
+void
+ofp_encode_features_reply(struct ofpbuf *out, uint8_t version, uint32_t xid,
+                          const struct ofp_switch_features *f)
+{
+    size_t start = ofp_msg_start(out, version, OFPT_FEATURES_REPLY, xid);
+    ofpbuf_put_be64(out, f->datapath_id);
+    ofpbuf_put_be32(out, f->n_buffers);
+    ofpbuf_put_u8(out, f->n_tables);
+    ofpbuf_put_u8(out, f->auxiliary_id);
+    ofpbuf_put_zeros(out, 2);
+    ofpbuf_put_be32(out, f->capabilities);
+    ofpbuf_put_be32(out, 0);          /* reserved */
+    ofp_msg_finish(out, start);
+}
+
+int
+ofp_decode_features_reply(const void *msg, size_t len, struct ofp_switch_features *f,
+                          struct ofperr *err)
+{
+    const uint8_t *p = msg;
+
+    if (len != OFP_FEATURES_REPLY_LEN) {
+        return bad_len(err);
+    }
+    f->datapath_id = ofp_get_be64(p + 8);
+    f->n_buffers = ofp_get_be32(p + 16);
+    f->n_tables = p[20];
+    f->auxiliary_id = p[21];
+    f->capabilities = ofp_get_be32(p + 24);
+    return 0;
+}
+
+void
+ofp_encode_switch_config(struct ofpbuf *out, uint8_t version, uint8_t type, uint32_t xid,
+                         const struct ofp_switch_config *c)
+{
+    size_t start = ofp_msg_start(out, version, type, xid);
+    ofpbuf_put_be16(out, c->flags);
+    ofpbuf_put_be16(out, c->miss_send_len);
+    ofp_msg_finish(out, start);
+}
+
+int
+ofp_decode_switch_config(const void *msg, size_t len, struct ofp_switch_config *c,
+                         struct ofperr *err)
+{
+    const uint8_t *p = msg;
+
+    if (len != OFP_HEADER_LEN + 4) {
+        return bad_len(err);
+    }
+    c->flags = ofp_get_be16(p + 8);
+    c->miss_send_len = ofp_get_be16(p + 10);
+    if (c->flags & ~OFPC_FRAG_MASK) {
+        err->type = OFPET_SWITCH_CONFIG_FAILED;
+        err->code = OFPSCFC_BAD_FLAGS;
+        return -EPROTO;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * FLOW_MOD.
+ * ------------------------------------------------------------------------------------------- */
+
+#define OFP_FLOW_MOD_FIXED_LEN 48   /* Header through pad, before the match. */
+
+void
+ofp_encode_flow_mod(struct ofpbuf *out, uint8_t version, uint32_t xid,
+                    const struct ofp_flow_mod *fm)
+{
+    size_t start = ofp_msg_start(out, version, OFPT_FLOW_MOD, xid);
+    ofpbuf_put_be64(out, fm->cookie);
+    ofpbuf_put_be64(out, fm->cookie_mask);
+    ofpbuf_put_u8(out, fm->table_id);
+    ofpbuf_put_u8(out, fm->command);
+    ofpbuf_put_be16(out, fm->idle_timeout);
+    ofpbuf_put_be16(out, fm->hard_timeout);
+    ofpbuf_put_be16(out, fm->priority);
+    ofpbuf_put_be32(out, fm->buffer_id);
+    ofpbuf_put_be32(out, fm->out_port);
+    ofpbuf_put_be32(out, fm->out_group);
+    ofpbuf_put_be16(out, fm->flags);
+    ofpbuf_put_zeros(out, 2);
+    ofp_put_match(out, &fm->match);
+    ofp_put_instructions(out, &fm->ofpacts);
+    ofp_msg_finish(out, start);
+}
+
+int
+ofp_decode_flow_mod(const void *msg, size_t len, struct ofp_flow_mod *fm, struct ofperr *err)
+{
+    const uint8_t *p = msg;
+
+    ofp_flow_mod_init(fm);
+    if (len < OFP_FLOW_MOD_FIXED_LEN + 8) {
+        return bad_len(err);
+    }
+    fm->cookie = ofp_get_be64(p + 8);
+    fm->cookie_mask = ofp_get_be64(p + 16);
+    fm->table_id = p[24];
+    uint8_t command = p[25];
+    fm->idle_timeout = ofp_get_be16(p + 26);
+    fm->hard_timeout = ofp_get_be16(p + 28);
+    fm->priority = ofp_get_be16(p + 30);
+    fm->buffer_id = ofp_get_be32(p + 32);
+    fm->out_port = ofp_get_be32(p + 36);
+    fm->out_group = ofp_get_be32(p + 40);
+    fm->flags = ofp_get_be16(p + 44);
+    if (command > OFPFC_DELETE_STRICT) {
+        err->type = OFPET_FLOW_MOD_FAILED;
+        err->code = OFPFMFC_BAD_COMMAND;
+        return -EPROTO;
+    }
+    fm->command = command;
+    if (fm->flags & ~(OFPFF_SEND_FLOW_REM | OFPFF_CHECK_OVERLAP | OFPFF_RESET_COUNTS
+                      | OFPFF_NO_PKT_COUNTS | OFPFF_NO_BYT_COUNTS)) {
+        err->type = OFPET_FLOW_MOD_FAILED;
+        err->code = OFPFMFC_BAD_FLAGS;
+        return -EPROTO;
+    }
+
+    const uint8_t *q = p + OFP_FLOW_MOD_FIXED_LEN;
+    size_t left = len - OFP_FLOW_MOD_FIXED_LEN;
+    int error = ofp_pull_match(&q, &left, &fm->match, err);
+    if (error) {
+        return error;
+    }
+    if (fm->command == OFPFC_DELETE || fm->command == OFPFC_DELETE_STRICT) {
+        /* Instructions of a delete are ignored (OpenFlow 1.3.5 §7.3.4.1). */
+        return 0;
+    }
+    return ofp_decode_instructions(q, left, &fm->ofpacts, err);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * MULTIPART.
+ * ------------------------------------------------------------------------------------------- */
+
+int
+ofp_decode_multipart(const void *msg, size_t len, struct ofp_multipart *mp, struct ofperr *err)
+{
+    const uint8_t *p = msg;
+
+    if (len < OFP_MULTIPART_HEADER_LEN) {
+        return bad_len(err);
+    }
+    mp->type = ofp_get_be16(p + 8);
+    mp->flags = ofp_get_be16(p + 10);
+    mp->body = p + OFP_MULTIPART_HEADER_LEN;
+    mp->body_len = len - OFP_MULTIPART_HEADER_LEN;
+    return 0;
+}
+
+static size_t
+mp_start(struct ofpbuf *out, uint8_t version, uint8_t type, uint32_t xid, uint16_t mp_type,
+         uint16_t flags)
+{
+    size_t start = ofp_msg_start(out, version, type, xid);
+    ofpbuf_put_be16(out, mp_type);
+    ofpbuf_put_be16(out, flags);
+    ofpbuf_put_zeros(out, 4);
+    return start;
+}
+
+void
+ofp_encode_multipart_request(struct ofpbuf *out, uint8_t version, uint32_t xid, uint16_t type,
+                             const void *body, size_t body_len)
+{
+    size_t start = mp_start(out, version, OFPT_MULTIPART_REQUEST, xid, type, 0);
+    ofpbuf_put(out, body, body_len);
+    ofp_msg_finish(out, start);
+}
+
+#define OFP_FLOW_STATS_REQUEST_FIXED_LEN 32
+
+void
+ofp_encode_flow_stats_request(struct ofpbuf *out, uint8_t version, uint32_t xid,
+                              const struct ofp_flow_stats_request *fsr)
+{
+    size_t start = mp_start(out, version, OFPT_MULTIPART_REQUEST, xid,
+                            fsr->aggregate ? OFPMP_AGGREGATE : OFPMP_FLOW, 0);
+    ofpbuf_put_u8(out, fsr->table_id);
+    ofpbuf_put_zeros(out, 3);
+    ofpbuf_put_be32(out, fsr->out_port);
+    ofpbuf_put_be32(out, fsr->out_group);
+    ofpbuf_put_zeros(out, 4);
+    ofpbuf_put_be64(out, fsr->cookie);
+    ofpbuf_put_be64(out, fsr->cookie_mask);
+    ofp_put_match(out, &fsr->match);
+    ofp_msg_finish(out, start);
+}
+
+int
+ofp_decode_flow_stats_request(uint16_t mp_type, const uint8_t *body, size_t len,
+                              struct ofp_flow_stats_request *fsr, struct ofperr *err)
+{
+    memset(fsr, 0, sizeof *fsr);
+    fsr->aggregate = mp_type == OFPMP_AGGREGATE;
+    if (len < OFP_FLOW_STATS_REQUEST_FIXED_LEN + 8) {
+        return bad_len(err);
+    }
+    fsr->table_id = body[0];
+    fsr->out_port = ofp_get_be32(body + 4);
+    fsr->out_group = ofp_get_be32(body + 8);
+    fsr->cookie = ofp_get_be64(body + 16);
+    fsr->cookie_mask = ofp_get_be64(body + 24);
+    const uint8_t *p = body + OFP_FLOW_STATS_REQUEST_FIXED_LEN;
+    size_t left = len - OFP_FLOW_STATS_REQUEST_FIXED_LEN;
+    int error = ofp_pull_match(&p, &left, &fsr->match, err);
+    if (!error && left) {
+        return bad_len(err);
+    }
+    return error;
+}
+
+void
+ofp_encode_port_stats_request(struct ofpbuf *out, uint8_t version, uint32_t xid,
+                              uint32_t port_no)
+{
+    uint8_t body[8] = { 0 };
+    ofp_set_be32(body, port_no);
+    ofp_encode_multipart_request(out, version, xid, OFPMP_PORT_STATS, body, sizeof body);
+}
+
+int
+ofp_decode_port_stats_request(const uint8_t *body, size_t len, uint32_t *port_no,
+                              struct ofperr *err)
+{
+    if (len != 8) {
+        return bad_len(err);
+    }
+    *port_no = ofp_get_be32(body);
+    return 0;
+}
+
+/* Reply writer. */
+
+void
+ofp_mp_reply_start(struct ofp_mp_writer *w, struct ofpbuf *out, uint8_t version, uint16_t type,
+                   uint32_t xid)
+{
+    w->out = out;
+    w->max_len = OFP_MP_REPLY_MAX;
+    w->version = version;
+    w->type = type;
+    w->xid = xid;
+    w->start = mp_start(out, version, OFPT_MULTIPART_REPLY, xid, type, 0);
+}
+
+void *
+ofp_mp_reply_reserve(struct ofp_mp_writer *w, size_t n)
+{
+    if (w->out->size - w->start + n > w->max_len
+        && w->out->size - w->start > OFP_MULTIPART_HEADER_LEN) {
+        uint8_t *msg = w->out->data + w->start;
+        ofp_set_be16(msg + 10, OFPMPF_REPLY_MORE);
+        ofp_msg_finish(w->out, w->start);
+        w->start = mp_start(w->out, w->version, OFPT_MULTIPART_REPLY, w->xid, w->type, 0);
+    }
+    return ofpbuf_put_zeros(w->out, n);
+}
+
+void
+ofp_mp_reply_finish(struct ofp_mp_writer *w)
+{
+    ofp_msg_finish(w->out, w->start);
+}
+
+static void
+put_string(uint8_t *dst, const char *src, size_t n)
+{
+    /* DST is zeroed; keep at least one NUL. */
+    size_t len = strnlen(src, n - 1);
+    memcpy(dst, src, len);
+}
+
+static void
+get_string(char *dst, const uint8_t *src, size_t n)
+{
+    size_t len = strnlen((const char *) src, n);
+    if (len > n - 1) {
+        len = n - 1;
+    }
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
+#define OFP_DESC_LEN (4 * DESC_STR_LEN + SERIAL_NUM_LEN)
+
+void
+ofp_mp_put_desc(struct ofp_mp_writer *w, const struct ofp_desc *d)
+{
+    uint8_t *p = ofp_mp_reply_reserve(w, OFP_DESC_LEN);
+    put_string(p, d->mfr_desc, DESC_STR_LEN);
+    put_string(p + 256, d->hw_desc, DESC_STR_LEN);
+    put_string(p + 512, d->sw_desc, DESC_STR_LEN);
+    put_string(p + 768, d->serial_num, SERIAL_NUM_LEN);
+    put_string(p + 800, d->dp_desc, DESC_STR_LEN);
+}
+
+int
+ofp_decode_desc_reply(const uint8_t *body, size_t len, struct ofp_desc *d, struct ofperr *err)
+{
+    if (len != OFP_DESC_LEN) {
+        return bad_len(err);
+    }
+    get_string(d->mfr_desc, body, DESC_STR_LEN);
+    get_string(d->hw_desc, body + 256, DESC_STR_LEN);
+    get_string(d->sw_desc, body + 512, DESC_STR_LEN);
+    get_string(d->serial_num, body + 768, SERIAL_NUM_LEN);
+    get_string(d->dp_desc, body + 800, DESC_STR_LEN);
+    return 0;
+}
+
+#define OFP_FLOW_STATS_FIXED_LEN 48
+
+void
+ofp_mp_put_flow_stats(struct ofp_mp_writer *w, const struct ofp_flow_stats *fs)
+{
+    /* Encode into a scratch buffer first: the entry's length is only known afterwards. */
+    struct ofpbuf e;
+    ofpbuf_init(&e, 256);
+    ofpbuf_put_be16(&e, 0);
+    ofpbuf_put_u8(&e, fs->table_id);
+    ofpbuf_put_u8(&e, 0);
+    ofpbuf_put_be32(&e, fs->duration_sec);
+    ofpbuf_put_be32(&e, fs->duration_nsec);
+    ofpbuf_put_be16(&e, fs->priority);
+    ofpbuf_put_be16(&e, fs->idle_timeout);
+    ofpbuf_put_be16(&e, fs->hard_timeout);
+    ofpbuf_put_be16(&e, fs->flags);
+    ofpbuf_put_zeros(&e, 4);
+    ofpbuf_put_be64(&e, fs->cookie);
+    ofpbuf_put_be64(&e, fs->packet_count);
+    ofpbuf_put_be64(&e, fs->byte_count);
+    ofp_put_match(&e, &fs->match);
+    ofp_put_instructions(&e, &fs->ofpacts);
+    ofp_set_be16(e.data, e.size);
+    memcpy(ofp_mp_reply_reserve(w, e.size), e.data, e.size);
+    ofpbuf_uninit(&e);
+}
+
+int
+ofp_pull_flow_stats(const uint8_t **pp, size_t *left, struct ofp_flow_stats *fs,
+                    struct ofperr *err)
+{
+    const uint8_t *p = *pp;
+
+    memset(fs, 0, sizeof *fs);
+    ofpacts_init(&fs->ofpacts);
+    if (!*left) {
+        return -ENOENT;
+    }
+    if (*left < OFP_FLOW_STATS_FIXED_LEN + 8) {
+        return bad_len(err);
+    }
+    size_t len = ofp_get_be16(p);
+    if (len < OFP_FLOW_STATS_FIXED_LEN + 8 || len > *left || len % 8) {
+        return bad_len(err);
+    }
+    fs->table_id = p[2];
+    fs->duration_sec = ofp_get_be32(p + 4);
+    fs->duration_nsec = ofp_get_be32(p + 8);
+    fs->priority = ofp_get_be16(p + 12);
+    fs->idle_timeout = ofp_get_be16(p + 14);
+    fs->hard_timeout = ofp_get_be16(p + 16);
+    fs->flags = ofp_get_be16(p + 18);
+    fs->cookie = ofp_get_be64(p + 24);
+    fs->packet_count = ofp_get_be64(p + 32);
+    fs->byte_count = ofp_get_be64(p + 40);
+    fs->idle_age = UINT32_MAX;
+
+    const uint8_t *q = p + OFP_FLOW_STATS_FIXED_LEN;
+    size_t qleft = len - OFP_FLOW_STATS_FIXED_LEN;
+    int error = ofp_pull_match(&q, &qleft, &fs->match, err);
+    if (!error) {
+        error = ofp_decode_instructions(q, qleft, &fs->ofpacts, err);
+    }
+    if (error) {
+        return error;
+    }
+    *pp += len;
+    *left -= len;
+    return 0;
+}
+
+#define OFP_AGGREGATE_REPLY_LEN 24
+
+void
+ofp_mp_put_aggregate(struct ofp_mp_writer *w, const struct ofp_aggregate_stats *a)
+{
+    uint8_t *p = ofp_mp_reply_reserve(w, OFP_AGGREGATE_REPLY_LEN);
+    ofp_set_be64(p, a->packet_count);
+    ofp_set_be64(p + 8, a->byte_count);
+    ofp_set_be32(p + 16, a->flow_count);
+}
+
+int
+ofp_decode_aggregate_reply(const uint8_t *body, size_t len, struct ofp_aggregate_stats *a,
+                           struct ofperr *err)
+{
+    if (len != OFP_AGGREGATE_REPLY_LEN) {
+        return bad_len(err);
+    }
+    a->packet_count = ofp_get_be64(body);
+    a->byte_count = ofp_get_be64(body + 8);
+    a->flow_count = ofp_get_be32(body + 16);
+    return 0;
+}
+
+#define OFP_TABLE_STATS_LEN 24
+
+void
+ofp_mp_put_table_stats(struct ofp_mp_writer *w, const struct ofp_table_stats *t)
+{
+    uint8_t *p = ofp_mp_reply_reserve(w, OFP_TABLE_STATS_LEN);
+    p[0] = t->table_id;
+    ofp_set_be32(p + 4, t->active_count);
+    ofp_set_be64(p + 8, t->lookup_count);
+    ofp_set_be64(p + 16, t->matched_count);
+}
+
+/* Common part of the fixed-size entry pullers. */
+static const uint8_t *
+pull_fixed(const uint8_t **pp, size_t *left, size_t n, int *error, struct ofperr *err)
+{
+    const uint8_t *p = *pp;
+
+    if (!*left) {
+        *error = -ENOENT;
+        return NULL;
+    }
+    if (*left < n) {
+        *error = bad_len(err);
+        return NULL;
+    }
+    *pp += n;
+    *left -= n;
+    *error = 0;
+    return p;
+}
+
+int
+ofp_pull_table_stats(const uint8_t **pp, size_t *left, struct ofp_table_stats *t,
+                     struct ofperr *err)
+{
+    int error;
+    const uint8_t *p = pull_fixed(pp, left, OFP_TABLE_STATS_LEN, &error, err);
+    if (p) {
+        t->table_id = p[0];
+        t->active_count = ofp_get_be32(p + 4);
+        t->lookup_count = ofp_get_be64(p + 8);
+        t->matched_count = ofp_get_be64(p + 16);
+    }
+    return error;
+}
+
+#define OFP_PORT_STATS_LEN 112
+
+void
+ofp_mp_put_port_stats(struct ofp_mp_writer *w, const struct ofp_port_stats *s)
+{
+    uint8_t *p = ofp_mp_reply_reserve(w, OFP_PORT_STATS_LEN);
+    const uint64_t c[12] = {
+        s->rx_packets, s->tx_packets, s->rx_bytes, s->tx_bytes, s->rx_dropped, s->tx_dropped,
+        s->rx_errors, s->tx_errors, s->rx_frame_err, s->rx_over_err, s->rx_crc_err, s->collisions,
+    };
+    ofp_set_be32(p, s->port_no);
+    for (size_t i = 0; i < 12; i++) {
+        ofp_set_be64(p + 8 + 8 * i, c[i]);
+    }
+    ofp_set_be32(p + 104, s->duration_sec);
+    ofp_set_be32(p + 108, s->duration_nsec);
+}
+
+int
+ofp_pull_port_stats(const uint8_t **pp, size_t *left, struct ofp_port_stats *s,
+                    struct ofperr *err)
+{
+    int error;
+    const uint8_t *p = pull_fixed(pp, left, OFP_PORT_STATS_LEN, &error, err);
+    if (p) {
+        uint64_t *c[12] = {
+            &s->rx_packets, &s->tx_packets, &s->rx_bytes, &s->tx_bytes, &s->rx_dropped,
+            &s->tx_dropped, &s->rx_errors, &s->tx_errors, &s->rx_frame_err, &s->rx_over_err,
+            &s->rx_crc_err, &s->collisions,
+        };
+        s->port_no = ofp_get_be32(p);
+        for (size_t i = 0; i < 12; i++) {
+            *c[i] = ofp_get_be64(p + 8 + 8 * i);
+        }
+        s->duration_sec = ofp_get_be32(p + 104);
+        s->duration_nsec = ofp_get_be32(p + 108);
+    }
+    return error;
+}
+
+#define OFP_PORT_LEN 64
+
+void
+ofp_mp_put_port(struct ofp_mp_writer *w, const struct ofp_phy_port *pp)
+{
+    uint8_t *p = ofp_mp_reply_reserve(w, OFP_PORT_LEN);
+    ofp_set_be32(p, pp->port_no);
+    memcpy(p + 8, pp->hw_addr.ea, ETH_ADDR_LEN);
+    put_string(p + 16, pp->name, OFP_MAX_PORT_NAME_LEN);
+    ofp_set_be32(p + 32, pp->config);
+    ofp_set_be32(p + 36, pp->state);
+    ofp_set_be32(p + 40, pp->curr);
+    ofp_set_be32(p + 44, pp->advertised);
+    ofp_set_be32(p + 48, pp->supported);
+    ofp_set_be32(p + 52, pp->peer);
+    ofp_set_be32(p + 56, pp->curr_speed);
+    ofp_set_be32(p + 60, pp->max_speed);
+}
+
+int
+ofp_pull_port(const uint8_t **pp, size_t *left, struct ofp_phy_port *port, struct ofperr *err)
+{
+    int error;
+    const uint8_t *p = pull_fixed(pp, left, OFP_PORT_LEN, &error, err);
+    if (p) {
+        memset(port, 0, sizeof *port);
+        port->port_no = ofp_get_be32(p);
+        memcpy(port->hw_addr.ea, p + 8, ETH_ADDR_LEN);
+        get_string(port->name, p + 16, OFP_MAX_PORT_NAME_LEN);
+        port->config = ofp_get_be32(p + 32);
+        port->state = ofp_get_be32(p + 36);
+        port->curr = ofp_get_be32(p + 40);
+        port->advertised = ofp_get_be32(p + 44);
+        port->supported = ofp_get_be32(p + 48);
+        port->peer = ofp_get_be32(p + 52);
+        port->curr_speed = ofp_get_be32(p + 56);
+        port->max_speed = ofp_get_be32(p + 60);
+    }
+    return error;
+}

@@ -1,0 +1,118 @@
+/*
+ * dpif-netdev — the userspace datapath: ports, PMD threads and the flow caches.
+ *
+ * Packet path (one batch of up to 32 mbufs at a time, on a PMD thread):
+ *   rx burst -> flow_extract -> EMC lookup -> megaflow (dpcls) lookup -> upcall on miss
+ *   -> execute datapath actions -> per-port output batches -> tx flush at the end of the burst.
+ *
+ * An upcall calls the callback installed with dp_netdev_set_upcall() on the PMD thread itself (the
+ * OpenFlow pipeline runs in-process); it returns the datapath actions and the wildcard mask of every
+ * field it consulted, from which the PMD installs a megaflow in its own classifier and EMC.
+ *
+ * Cache coherence: dp_netdev_flush_caches() bumps a generation counter; every PMD compares it before
+ * each batch and, when it moved, credits the counters of its megaflows to their rules and frees them
+ * all. The pipeline bumps it (under its own lock) whenever a change could alter any translation.
+ *
+ * Rule counters: each megaflow remembers the rule id its actions came from. PMDs push per-megaflow
+ * counter deltas into a per-PMD ring (every 250 ms and before a flush); dp_netdev_run() on the main
+ * thread drains the rings into the callback installed with dp_netdev_set_stats_cb().
+ *
+ * Threads: one PMD thread per CPU of pmd-cpu-mask, pinned, each polling a share of the rx queues.
+ * Port add/delete and PMD changes are made by the main thread, which publishes a new poll list and
+ * waits for every PMD to acknowledge it (the PMD checks between batches) before closing a device.
+ *
+ * Thread-safety: all dp_netdev_* functions are for the main thread.
+ */
+#ifndef UVS_DPIF_NETDEV_H
+#define UVS_DPIF_NETDEV_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/util.h"
+#include "pmd/dp-flow.h"
+#include "pmd/flow.h"
+
+struct dp_netdev;
+
+#define DP_MAX_PORTS 1024
+#define DP_PORT_NONE UINT32_MAX
+
+/* What an upcall returns. */
+struct dp_upcall_result {
+    struct flow wc;              /* Consulted bits (in: all zero). */
+    struct dp_actions actions;   /* Datapath actions (in: empty). */
+    uint64_t rule_id;            /* Rule to credit, 0 for none. */
+};
+
+/* Called on a PMD thread for a packet that missed the caches. PORT_AUX is the aux given to
+ * dp_netdev_port_add() for the ingress port. Returns 0 to install the megaflow and execute its
+ * actions, or -errno to drop the packet (counted as a failed upcall). */
+typedef int dp_upcall_cb(void *port_aux, const struct flow *flow, const void *packet, size_t len,
+                         struct dp_upcall_result *result);
+
+/* Called on the main thread with counters to add to rule RULE_ID. */
+typedef void dp_stats_cb(uint64_t rule_id, uint64_t packets, uint64_t bytes, long long used);
+
+/* Drop reasons, counted per port (X-macro: enum and strings from one list). */
+#define DP_DROP_REASONS                                                  \
+    DP_DROP(ACTION_DROP, "flow actions were drop")                      \
+    DP_DROP(UPCALL_FAILED, "upcall failed")                             \
+    DP_DROP(FLOW_LIMIT, "flow limit reached, upcall refused")           \
+    DP_DROP(TX_FAILED, "transmit queue full")                           \
+    DP_DROP(NO_PORT, "output port does not exist")                      \
+    DP_DROP(MALFORMED, "malformed packet")
+
+enum dp_drop_reason {
+#define DP_DROP(ENUM, STR) DP_DROP_##ENUM,
+    DP_DROP_REASONS
+#undef DP_DROP
+    DP_N_DROP_REASONS
+};
+const char *dp_drop_reason_string(enum dp_drop_reason);
+
+struct dp_port_stats {
+    uint64_t rx_packets, rx_bytes, rx_errors, rx_missed;
+    uint64_t tx_packets, tx_bytes, tx_errors;
+    uint64_t drops[DP_N_DROP_REASONS];   /* Packets dropped, by reason (ingress: the port where the
+                                            packet arrived; TX_FAILED/NO_PORT: egress). */
+};
+
+struct dp_netdev *dp_netdev_create(void);
+void dp_netdev_destroy(struct dp_netdev *);
+void dp_netdev_set_upcall(struct dp_netdev *, dp_upcall_cb *cb);
+void dp_netdev_set_stats_cb(struct dp_netdev *, dp_stats_cb *cb);
+
+/* Sets the PMD cores from pmd-cpu-mask (hex mask "0x2" or list "1,3-5"; NULL = core 1, or core 0
+ * on a one-CPU machine). Starts/stops PMD threads as needed. Returns 0 or -EINVAL with *ERRP. */
+int dp_netdev_set_pmd_cpus(struct dp_netdev *, const char *spec, char **errp);
+/* emc-insert-inv-prob: insert into the EMC with probability 1/N (0 disables; default 100). */
+void dp_netdev_set_emc_insert_inv_prob(struct dp_netdev *, uint32_t inv_prob);
+/* flow-limit: maximum megaflows per PMD (default 200000). */
+void dp_netdev_set_flow_limit(struct dp_netdev *, uint32_t limit);
+
+/* Opens the port (see netdev_dpdk_open()) and starts polling it. On success returns 0 and the
+ * datapath port number in *DP_PORTP; otherwise -errno with *ERRP (malloc'd) saying why. */
+int dp_netdev_port_add(struct dp_netdev *, const char *name, const char *type, const char *devargs,
+                       void *port_aux, uint32_t *dp_portp, char **errp);
+/* Stops polling DP_PORT, waits for the PMDs to let go of it, and closes it. */
+void dp_netdev_port_del(struct dp_netdev *, uint32_t dp_port);
+int dp_netdev_port_get_stats(struct dp_netdev *, uint32_t dp_port, struct dp_port_stats *);
+/* MAC, link and MTU of the port (for port descriptions and Interface status). */
+bool dp_netdev_port_get_info(struct dp_netdev *, uint32_t dp_port, struct eth_addr *mac,
+                             bool *link_up, uint32_t *speed_mbps, uint16_t *mtu);
+
+/* Invalidates every cached flow in every PMD (see above). Thread-safe (any thread). */
+void dp_netdev_flush_caches(struct dp_netdev *);
+
+/* Main-thread housekeeping: drains rule counters. */
+void dp_netdev_run(struct dp_netdev *);
+void dp_netdev_wait(struct dp_netdev *);
+
+/* Text for dpif-netdev/pmd-stats-show (OVS layout) and pmd-stats-clear. */
+void dp_netdev_pmd_stats_show(struct dp_netdev *, struct ds *);
+void dp_netdev_pmd_stats_clear(struct dp_netdev *);
+/* Text for dpctl/dump-flows-like output: every megaflow of every PMD. */
+void dp_netdev_dump_flows(struct dp_netdev *, struct ds *);
+
+#endif

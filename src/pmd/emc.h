@@ -1,0 +1,101 @@
+/*
+ * emc — the exact match cache: a per-PMD-thread cache from a packet's full flow key to the megaflow
+ * (struct dp_flow) that matched it, consulted before the megaflow classifier (pmd/dpcls.h).
+ *
+ * Design (as in OVS's dpif-netdev EMC): EMC_ENTRIES slots, two-way associative. A key with 32-bit
+ * hash H may live in slot (H & EMC_MASK) or slot ((H >> EMC_SHIFT) & EMC_MASK); a lookup compares
+ * at most two entries (hash first, then the whole key). An insert reuses the entry that already holds
+ * the key, else an empty candidate, else evicts one of the two candidates (chosen by the cache's
+ * PRNG). The cache never allocates after creation and has no lock.
+ *
+ * Hashes: callers pass the same H for lookup and insert of a key; the datapath uses
+ * flow_hash(&key, 0). The cache stores H and the key by value, so the caller's key buffer may be
+ * reused as soon as a call returns.
+ *
+ * Invariants: an entry with flow == NULL is empty. A non-empty entry's key is exactly the packet key
+ * it was inserted with; its flow pointer is valid until the owning PMD removes that flow from this
+ * cache (emc_remove_flow() or emc_flush()) — do that before freeing a dp_flow.
+ *
+ * Bounded work: lookup and insert touch two entries; emc_remove_flow() and emc_flush() walk all
+ * EMC_ENTRIES (about 8k pointer checks) and are for the slow path only.
+ *
+ * Thread-safety: none. A cache belongs to one PMD thread, which is the only caller of every
+ * function here (emc_n_entries() may be read racily by others for statistics).
+ */
+#ifndef UVS_EMC_H
+#define UVS_EMC_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_prefetch.h>
+
+#include "pmd/dp-flow.h"
+#include "pmd/flow.h"
+
+#define EMC_ENTRIES 8192u              /* Power of 2. */
+#define EMC_MASK (EMC_ENTRIES - 1)
+#define EMC_SHIFT 13                   /* log2(EMC_ENTRIES): second way uses the next hash bits. */
+
+struct emc_entry {
+    struct dp_flow *flow;              /* NULL: empty. */
+    uint32_t hash;                     /* Caller's hash of 'key'. */
+    uint32_t pad;
+    struct flow key;                   /* Full (unmasked) packet key. */
+};
+
+/* The cache. Public so a PMD can embed it; zeroed memory followed by emc_init() is a valid, empty
+ * cache. About 1.2 MB: allocate from the PMD's NUMA socket (emc_create() does). */
+struct emc_cache {
+    struct emc_entry entries[EMC_ENTRIES];
+    uint32_t n_entries;                /* Non-empty entries. */
+    uint32_t prng;                     /* xorshift32 state, never 0. */
+};
+
+/* Allocates a zeroed, initialized cache on NUMA socket SOCKET_ID (SOCKET_ID_ANY allowed) with
+ * rte_zmalloc_socket(). Requires an initialized EAL. Returns NULL and sets errno = ENOMEM on failure.
+ * Free with emc_destroy(). */
+struct emc_cache *emc_create(int socket_id);
+
+/* Frees a cache from emc_create() (NULL is a no-op). Does not touch the cached dp_flows. */
+void emc_destroy(struct emc_cache *);
+
+/* Initializes a caller-allocated, zeroed cache: seeds its PRNG from SEED (any value). */
+void emc_init(struct emc_cache *, uint32_t seed);
+
+/* Returns the flow cached for KEY (whose hash is HASH), or NULL. Hot path. */
+struct dp_flow *emc_lookup(const struct emc_cache *, const struct flow *key, uint32_t hash);
+
+/* Caches FLOW for KEY (hash HASH). FLOW must not be NULL. Replaces an existing entry for KEY,
+ * else fills an empty candidate slot, else evicts one of the two candidates. */
+void emc_insert(struct emc_cache *, const struct flow *key, uint32_t hash, struct dp_flow *flow);
+
+/* Calls emc_insert() with probability 1/INV_PROB (a cheap per-cache PRNG; INV_PROB 1 = always,
+ * 0 = never), like OVS's emc-insert-inv-prob, so that a flood of new flows cannot thrash the cache.
+ * Returns true if it inserted. */
+bool emc_probabilistic_insert(struct emc_cache *, const struct flow *key, uint32_t hash,
+                              struct dp_flow *flow, uint32_t inv_prob);
+
+/* Empties every entry that points to FLOW. Returns the number of entries emptied. Slow path:
+ * walks the whole cache. */
+unsigned emc_remove_flow(struct emc_cache *, const struct dp_flow *flow);
+
+/* Empties the whole cache. Slow path. */
+void emc_flush(struct emc_cache *);
+
+/* Number of non-empty entries. */
+static inline unsigned
+emc_n_entries(const struct emc_cache *cache)
+{
+    return cache->n_entries;
+}
+
+/* Prefetches the two candidate entries of HASH (for use a few packets ahead in a batch). */
+static inline void
+emc_prefetch(const struct emc_cache *cache, uint32_t hash)
+{
+    rte_prefetch0(&cache->entries[hash & EMC_MASK]);
+    rte_prefetch0(&cache->entries[(hash >> EMC_SHIFT) & EMC_MASK]);
+}
+
+#endif

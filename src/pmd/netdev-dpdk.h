@@ -1,0 +1,89 @@
+/*
+ * netdev-dpdk — DPDK EAL start-up and the ports uvs forwards through, all DPDK ethdevs:
+ *
+ *   type "dpdk"      options:dpdk-devargs: a PCI address or a vdev ("net_pcap0,rx_pcap=f.pcap",
+ *                    "net_null0", "net_af_packet0,iface=eth1", "net_tap0,iface=t0", ...)
+ *   type ""          a kernel interface by name (a veth end, a NIC), through DPDK's af_packet PMD
+ *   type "internal"  the bridge's own kernel-visible interface, through DPDK's tap PMD
+ *
+ * Each port gets one rx queue and one tx queue per PMD thread when the device has enough, otherwise
+ * the tx queues are shared and netdev_dpdk_send() takes a per-queue spinlock.
+ *
+ * Thread-safety: open/close/stats/link functions run on the main thread. netdev_dpdk_rx_burst() is
+ * called only by the PMD thread that polls the queue; netdev_dpdk_send() by any PMD thread.
+ */
+#ifndef UVS_NETDEV_DPDK_H
+#define UVS_NETDEV_DPDK_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_spinlock.h>
+
+#include "pmd/flow.h"
+
+/* EAL start-up parameters, from Open_vSwitch other_config. */
+struct dpdk_config {
+    const char *lcore_mask;   /* dpdk-lcore-mask: hex mask or list; NULL = core 0. */
+    const char *socket_mem;   /* dpdk-socket-mem, NULL = dynamic. */
+    const char *extra;        /* dpdk-extra: extra EAL arguments, split on whitespace. */
+    uint32_t n_mbufs;         /* n-mbufs (uvs): size of the shared packet buffer pool; 0 = default. */
+};
+
+/* Initializes the EAL once (later calls return 0). Uses hugepages when /proc/meminfo shows free ones,
+ * otherwise adds --no-huge and logs that it did. The main thread stays on the first lcore of
+ * lcore_mask (default core 0). Returns 0 or -errno (logged with DPDK's reason). */
+int dpdk_init(const struct dpdk_config *);
+bool dpdk_is_initialized(void);
+/* "DPDK 22.11.x" (static). */
+const char *dpdk_version_string(void);
+/* True if DPDK runs without hugepages. */
+bool dpdk_no_huge(void);
+
+#define NETDEV_MAX_TXQ 16
+
+struct netdev_dpdk {
+    char *name;               /* Interface name. */
+    char *type;               /* "dpdk", "" or "internal". */
+    char *devargs;            /* What was probed. */
+    uint16_t port_id;         /* DPDK ethdev port id. */
+    uint16_t n_rxq;
+    uint16_t n_txq;
+    bool txq_shared;          /* Fewer tx queues than senders: lock per queue. */
+    bool started;
+    bool probed_by_us;        /* We hot-plugged the device: remove it on close. */
+    struct eth_addr mac;
+    rte_spinlock_t tx_lock[NETDEV_MAX_TXQ];
+};
+
+/* Opens and starts the port NAME of TYPE with OPTIONS' devargs (may be NULL for "" and internal),
+ * N_TXQ_WANTED tx queues. Returns the port, or NULL with *ERRP set to a malloc'd message naming the
+ * device and DPDK's reason, e.g. "cannot open DPDK device 'net_pcap0,rx_pcap=/x.pcap': No such file
+ * or directory (probe failed)". */
+struct netdev_dpdk *netdev_dpdk_open(const char *name, const char *type, const char *devargs,
+                                     unsigned n_txq_wanted, char **errp);
+void netdev_dpdk_close(struct netdev_dpdk *);
+
+static inline uint16_t
+netdev_dpdk_rx_burst(struct netdev_dpdk *dev, uint16_t qid, struct rte_mbuf **pkts, uint16_t n)
+{
+    return rte_eth_rx_burst(dev->port_id, qid, pkts, n);
+}
+
+/* Transmits N packets on tx queue QID (mod n_txq). Frees what could not be sent and returns the
+ * number sent. */
+uint16_t netdev_dpdk_send(struct netdev_dpdk *, unsigned qid, struct rte_mbuf **pkts, uint16_t n);
+
+struct netdev_stats {
+    uint64_t rx_packets, rx_bytes, rx_errors, rx_missed;
+    uint64_t tx_packets, tx_bytes, tx_errors;
+};
+int netdev_dpdk_get_stats(const struct netdev_dpdk *, struct netdev_stats *);
+/* Link: true if up; *SPEED_MBPS (may be NULL) in Mb/s, 0 if unknown. */
+bool netdev_dpdk_link_up(const struct netdev_dpdk *, uint32_t *speed_mbps, bool *full_duplex);
+int netdev_dpdk_get_mtu(const struct netdev_dpdk *, uint16_t *mtu);
+const char *netdev_dpdk_driver_name(const struct netdev_dpdk *);
+
+#endif

@@ -1,0 +1,730 @@
+/* bridge — database-driven configuration of the switch. See bridge.h. */
+#include "vswitchd/bridge.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sys/queue.h>
+
+#include "lib/ovsdb-idl.h"
+#include "lib/poll-loop.h"
+#include "lib/unixctl.h"
+#include "lib/util.h"
+#include "lib/vlog.h"
+#include "ofproto/ofproto.h"
+#include "pmd/dpif-netdev.h"
+#include "pmd/netdev-dpdk.h"
+#include "uvs-config.h"
+
+VLOG_DEFINE_THIS_MODULE(bridge);
+
+#define DEFAULT_STATS_INTERVAL 5000
+
+struct iface {
+    LIST_ENTRY(iface) node;
+    struct bridge *br;
+    char *name;
+    char *uuid;                  /* Interface row. */
+    char *type;
+    char *devargs;               /* options:dpdk-devargs, or NULL. */
+    int64_t ofport_request;      /* 0 = none. */
+    bool ok;                     /* Open and forwarding. */
+    char *error;                 /* Why not, when !ok. */
+    uint32_t ofp_port;
+    uint32_t dp_port;
+    bool seen;                   /* Mark for reconfiguration. */
+};
+
+struct bridge {
+    LIST_ENTRY(bridge) node;
+    char *name;
+    char *uuid;
+    struct ofproto *ofproto;
+    uint64_t dpid;
+    LIST_HEAD(, iface) ifaces;
+    bool seen;
+};
+
+static LIST_HEAD(, bridge) all_bridges = LIST_HEAD_INITIALIZER(all_bridges);
+static struct ovsdb_idl *idl;
+static struct dp_netdev *dp;
+static unsigned int last_seqno;
+static bool need_reconfigure = true;
+static long long next_stats_update;
+static bool status_txn_in_flight;
+static bool status_dirty;
+static long long status_retry_at;   /* After a failed status write: not before this time. */
+
+/* ---- Helpers over the replica. ---- */
+
+static bool
+column_exists(const char *table, const char *column)
+{
+    const json_t *schema = ovsdb_idl_get_schema(idl);
+    const json_t *t = schema ? json_object_get(json_object_get(schema, "tables"), table) : NULL;
+    return t && json_object_get(json_object_get(t, "columns"), column);
+}
+
+static const char *
+row_string(const json_t *row, const char *column)
+{
+    const json_t *d = row ? json_object_get(row, column) : NULL;
+    return d ? ovsdb_datum_string(d) : NULL;
+}
+
+static const char *
+other_config(const json_t *ovs_row, const char *key)
+{
+    const json_t *d = ovs_row ? json_object_get(ovs_row, "other_config") : NULL;
+    return d ? ovsdb_datum_map_get_string(d, key) : NULL;
+}
+
+/* ---- Interfaces. ---- */
+
+static void
+iface_destroy(struct iface *iface)
+{
+    struct bridge *br = iface->br;
+
+    if (iface->ok) {
+        dp_netdev_port_del(dp, iface->dp_port);
+        ofproto_port_del(br->ofproto, iface->ofp_port);
+        VLOG_INFO("bridge %s: deleted interface %s on port %" PRIu32, br->name, iface->name,
+                  iface->ofp_port);
+    }
+    LIST_REMOVE(iface, node);
+    free(iface->name);
+    free(iface->uuid);
+    free(iface->type);
+    free(iface->devargs);
+    free(iface->error);
+    free(iface);
+    status_dirty = true;
+}
+
+static struct iface *
+iface_find(struct bridge *br, const char *name)
+{
+    struct iface *iface;
+    LIST_FOREACH(iface, &br->ifaces, node) {
+        if (!strcmp(iface->name, name)) {
+            return iface;
+        }
+    }
+    return NULL;
+}
+
+static bool
+streq_null(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static void
+iface_open(struct bridge *br, struct iface *iface)
+{
+    char *err = NULL;
+    uint32_t ofp_port;
+
+    if (!strcmp(iface->name, br->name)) {
+        ofp_port = OFPP_LOCAL;
+    } else if (iface->ofport_request > 0 && iface->ofport_request < 0xff00
+               && !ofproto_port_aux(br->ofproto, (uint32_t) iface->ofport_request)) {
+        ofp_port = (uint32_t) iface->ofport_request;
+    } else {
+        ofp_port = ofproto_port_alloc_number(br->ofproto);
+    }
+    if (ofproto_port_add(br->ofproto, ofp_port, DP_PORT_NONE, iface->name)) {
+        err = xasprintf("OpenFlow port number %" PRIu32 " is already in use", ofp_port);
+        goto fail;
+    }
+    uint32_t dp_port;
+    if (dp_netdev_port_add(dp, iface->name, iface->type, iface->devargs,
+                           ofproto_port_aux(br->ofproto, ofp_port), &dp_port, &err)) {
+        ofproto_port_del(br->ofproto, ofp_port);
+        goto fail;
+    }
+    ofproto_port_set_dp_port(br->ofproto, ofp_port, dp_port);
+    iface->ok = true;
+    iface->ofp_port = ofp_port;
+    iface->dp_port = dp_port;
+    free(iface->error);
+    iface->error = NULL;
+    VLOG_INFO("bridge %s: added interface %s on port %" PRIu32, br->name, iface->name,
+              ofp_port == OFPP_LOCAL ? 65534 : ofp_port);
+    return;
+
+fail:
+    iface->ok = false;
+    free(iface->error);
+    iface->error = err ? err : xstrdup("unknown error");
+    VLOG_WARN("bridge %s: could not add interface %s: %s", br->name, iface->name, iface->error);
+}
+
+/* ---- Bridges. ---- */
+
+static uint64_t
+bridge_pick_dpid(const char *name, const json_t *br_row)
+{
+    const json_t *oc = json_object_get(br_row, "other_config");
+    const char *s = oc ? ovsdb_datum_map_get_string(oc, "datapath-id") : NULL;
+    uint64_t dpid;
+
+    if (s && str_to_uint64(s, 16, UINT64_MAX, &dpid)) {
+        return dpid;
+    }
+    /* A stable 48-bit id from the name, with the locally administered bit set like a random
+     * MAC, as OVS derives the datapath id from the bridge's MAC. */
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *p = name; *p; p++) {
+        h = (h ^ (unsigned char) *p) * 1099511628211ULL;
+    }
+    return (h & UINT64_C(0x0000fcffffffffff)) | UINT64_C(0x0000020000000000);
+}
+
+static void
+bridge_destroy(struct bridge *br)
+{
+    struct iface *iface;
+    while ((iface = LIST_FIRST(&br->ifaces))) {
+        iface_destroy(iface);
+    }
+    ofproto_destroy(br->ofproto);
+    LIST_REMOVE(br, node);
+    free(br->name);
+    free(br->uuid);
+    free(br);
+}
+
+static struct bridge *
+bridge_find(const char *name)
+{
+    struct bridge *br;
+    LIST_FOREACH(br, &all_bridges, node) {
+        if (!strcmp(br->name, name)) {
+            return br;
+        }
+    }
+    return NULL;
+}
+
+/* Applies one Bridge row. */
+static void
+bridge_configure(struct bridge *br, const json_t *br_row)
+{
+    const json_t *ports = json_object_get(br_row, "ports");
+    struct iface *iface, *next;
+
+    LIST_FOREACH(iface, &br->ifaces, node) {
+        iface->seen = false;
+    }
+
+    for (size_t i = 0; ports && i < ovsdb_datum_n(ports); i++) {
+        const char *port_uuid = ovsdb_atom_uuid(ovsdb_datum_set_elem(ports, i));
+        const json_t *port_row = port_uuid ? ovsdb_idl_row(idl, "Port", port_uuid) : NULL;
+        const json_t *ifaces = port_row ? json_object_get(port_row, "interfaces") : NULL;
+
+        for (size_t j = 0; ifaces && j < ovsdb_datum_n(ifaces); j++) {
+            const char *if_uuid = ovsdb_atom_uuid(ovsdb_datum_set_elem(ifaces, j));
+            const json_t *if_row = if_uuid ? ovsdb_idl_row(idl, "Interface", if_uuid) : NULL;
+            const char *name = row_string(if_row, "name");
+            if (!name) {
+                continue;
+            }
+            const char *type = row_string(if_row, "type");
+            const json_t *opts = json_object_get(if_row, "options");
+            const char *devargs = opts ? ovsdb_datum_map_get_string(opts, "dpdk-devargs") : NULL;
+            const json_t *req = json_object_get(if_row, "ofport_request");
+            int64_t ofport_request = req ? ovsdb_datum_integer(req, 0) : 0;
+            if (!type) {
+                type = "";
+            }
+
+            iface = iface_find(br, name);
+            if (iface && (strcmp(iface->type, type) || !streq_null(iface->devargs, devargs)
+                          || iface->ofport_request != ofport_request)) {
+                iface_destroy(iface);       /* Configuration changed: reopen. */
+                iface = NULL;
+            }
+            if (iface && iface->seen) {
+                continue;                   /* Duplicate name within the bridge. */
+            }
+            if (!iface) {
+                iface = xzalloc(sizeof *iface);
+                iface->br = br;
+                iface->name = xstrdup(name);
+                iface->uuid = xstrdup(if_uuid);
+                iface->type = xstrdup(type);
+                iface->devargs = devargs ? xstrdup(devargs) : NULL;
+                iface->ofport_request = ofport_request;
+                LIST_INSERT_HEAD(&br->ifaces, iface, node);
+                iface_open(br, iface);
+                status_dirty = true;
+            } else if (strcmp(iface->uuid, if_uuid)) {
+                free(iface->uuid);
+                iface->uuid = xstrdup(if_uuid);
+                status_dirty = true;
+            }
+            iface->seen = true;
+        }
+    }
+
+    for (iface = LIST_FIRST(&br->ifaces); iface; iface = next) {
+        next = LIST_NEXT(iface, node);
+        if (!iface->seen) {
+            iface_destroy(iface);
+        }
+    }
+}
+
+static void
+datapath_configure(const json_t *ovs_row)
+{
+    char *err = NULL;
+    const char *mask = other_config(ovs_row, "pmd-cpu-mask");
+    if (dp_netdev_set_pmd_cpus(dp, mask, &err)) {
+        VLOG_ERR("%s; keeping the current PMD threads", err);
+        free(err);
+    }
+    const char *s = other_config(ovs_row, "emc-insert-inv-prob");
+    uint64_t v;
+    dp_netdev_set_emc_insert_inv_prob(dp, s && str_to_uint64(s, 10, UINT32_MAX, &v)
+                                          ? (uint32_t) v : 100);
+    s = other_config(ovs_row, "flow-limit");
+    dp_netdev_set_flow_limit(dp, s && str_to_uint64(s, 10, UINT32_MAX, &v) ? (uint32_t) v
+                                                                            : 200000);
+}
+
+static void bridge_write_status(const json_t *ovs_row, const char *ovs_uuid, bool with_stats);
+
+static void
+bridge_reconfigure(void)
+{
+    const char *ovs_uuid = NULL;
+    const json_t *ovs_row = ovsdb_idl_first_row(idl, "Open_vSwitch", &ovs_uuid);
+    struct bridge *br, *next;
+
+    LIST_FOREACH(br, &all_bridges, node) {
+        br->seen = false;
+    }
+    if (ovs_row) {
+        datapath_configure(ovs_row);
+        const json_t *bridges = json_object_get(ovs_row, "bridges");
+        for (size_t i = 0; bridges && i < ovsdb_datum_n(bridges); i++) {
+            const char *uuid = ovsdb_atom_uuid(ovsdb_datum_set_elem(bridges, i));
+            const json_t *row = uuid ? ovsdb_idl_row(idl, "Bridge", uuid) : NULL;
+            const char *name = row_string(row, "name");
+            if (!name) {
+                continue;
+            }
+            br = bridge_find(name);
+            if (br && br->seen) {
+                continue;
+            }
+            if (!br) {
+                struct ofproto *ofproto;
+                uint64_t dpid = bridge_pick_dpid(name, row);
+                ofproto = ofproto_create(name, dpid, dp);
+                if (!ofproto) {
+                    continue;       /* Logged; retried at the next change. */
+                }
+                br = xzalloc(sizeof *br);
+                br->name = xstrdup(name);
+                br->uuid = xstrdup(uuid);
+                br->ofproto = ofproto;
+                br->dpid = dpid;
+                LIST_INIT(&br->ifaces);
+                LIST_INSERT_HEAD(&all_bridges, br, node);
+                status_dirty = true;
+            } else if (strcmp(br->uuid, uuid)) {
+                free(br->uuid);
+                br->uuid = xstrdup(uuid);
+                status_dirty = true;
+            }
+            br->seen = true;
+            bridge_configure(br, row);
+        }
+    }
+    for (br = LIST_FIRST(&all_bridges); br; br = next) {
+        next = LIST_NEXT(br, node);
+        if (!br->seen) {
+            VLOG_INFO("bridge %s: deleted", br->name);
+            bridge_destroy(br);
+        }
+    }
+    bridge_write_status(ovs_row, ovs_uuid, false);
+}
+
+/* ---- Status write-back. ---- */
+
+static json_t *
+update_op(const char *table, const char *uuid, json_t *row)
+{
+    return json_pack("{s:s, s:s, s:[[s, s, [s, s]]], s:o}", "op", "update", "table", table,
+                     "where", "_uuid", "==", "uuid", uuid, "row", row);
+}
+
+static void
+status_txn_done(void *aux, const json_t *result, const char *error)
+{
+    status_txn_in_flight = false;
+    if (error) {
+        VLOG_WARN("writing status to the database failed: %s", error);
+        status_dirty = true;
+        status_retry_at = time_msec() + 1000;
+        return;
+    }
+    size_t i;
+    const json_t *r;
+    json_array_foreach(result, i, r) {
+        const json_t *e = json_object_get(r, "error");
+        if (e) {
+            const json_t *d = json_object_get(r, "details");
+            VLOG_WARN("writing status to the database failed: %s%s%s", json_string_value(e),
+                      d ? ": " : "", d ? json_string_value(d) : "");
+            status_dirty = true;
+            status_retry_at = time_msec() + 1000;
+            break;
+        }
+    }
+}
+
+/* Adds "COL": VALUE to ROW if the schema has it and the replica differs. */
+static void
+row_set_if_changed(json_t *row, const json_t *cur_row, const char *table, const char *col,
+                   json_t *value)
+{
+    if (!column_exists(table, col)) {
+        json_decref(value);
+        return;
+    }
+    const json_t *cur = cur_row ? json_object_get(cur_row, col) : NULL;
+    if (cur && json_equal(cur, value)) {
+        json_decref(value);
+        return;
+    }
+    json_object_set_new(row, col, value);
+}
+
+static json_t *
+iface_statistics(const struct iface *iface)
+{
+    struct dp_port_stats s;
+    json_t *pairs = json_array();
+
+    if (!iface->ok || dp_netdev_port_get_stats(dp, iface->dp_port, &s)) {
+        return json_pack("[s, []]", "map");
+    }
+    uint64_t rx_dropped = s.rx_missed;
+    for (int r = 0; r < DP_N_DROP_REASONS; r++) {
+        if (r != DP_DROP_TX_FAILED) {
+            rx_dropped += s.drops[r];
+        }
+    }
+#define PAIR(K, V) json_array_append_new(pairs, json_pack("[s, I]", K, (json_int_t) (V)))
+    /* Keys in sorted order, as the database keeps maps. */
+    PAIR("rx_bytes", s.rx_bytes);
+    PAIR("rx_dropped", rx_dropped);
+    PAIR("rx_errors", s.rx_errors);
+    PAIR("rx_missed_errors", s.rx_missed);
+    PAIR("rx_packets", s.rx_packets);
+    PAIR("tx_bytes", s.tx_bytes);
+    PAIR("tx_dropped", s.drops[DP_DROP_TX_FAILED]);
+    PAIR("tx_errors", s.tx_errors);
+    PAIR("tx_packets", s.tx_packets);
+#undef PAIR
+    return json_pack("[s, o]", "map", pairs);
+}
+
+static void
+bridge_write_status(const json_t *ovs_row, const char *ovs_uuid, bool with_stats)
+{
+    json_t *ops;
+    struct bridge *br;
+
+    if (!ovs_row || !ovsdb_idl_is_connected(idl)) {
+        return;
+    }
+    if (status_txn_in_flight) {
+        status_dirty = true;        /* Write again when the current one completes. */
+        return;
+    }
+    ops = json_array();
+    LIST_FOREACH(br, &all_bridges, node) {
+        const json_t *br_row = ovsdb_idl_row(idl, "Bridge", br->uuid);
+        json_t *row = json_object();
+        char dpid[17];
+        snprintf(dpid, sizeof dpid, "%016" PRIx64, br->dpid);
+        row_set_if_changed(row, br_row, "Bridge", "datapath_id", json_string(dpid));
+        if (json_object_size(row)) {
+            json_array_append_new(ops, update_op("Bridge", br->uuid, row));
+        } else {
+            json_decref(row);
+        }
+
+        struct iface *iface;
+        LIST_FOREACH(iface, &br->ifaces, node) {
+            const json_t *if_row = ovsdb_idl_row(idl, "Interface", iface->uuid);
+            if (!if_row) {
+                continue;
+            }
+            row = json_object();
+            if (iface->ok) {
+                struct eth_addr mac;
+                bool up = false;
+                uint32_t speed = 0;
+                uint16_t mtu = 0;
+                char macs[18];
+                uint32_t ofport = iface->ofp_port == OFPP_LOCAL ? 65534 : iface->ofp_port;
+
+                row_set_if_changed(row, if_row, "Interface", "ofport", json_integer(ofport));
+                row_set_if_changed(row, if_row, "Interface", "error", ovsdb_datum_empty_set());
+                if (dp_netdev_port_get_info(dp, iface->dp_port, &mac, &up, &speed, &mtu)) {
+                    snprintf(macs, sizeof macs, "%02x:%02x:%02x:%02x:%02x:%02x", mac.ea[0],
+                             mac.ea[1], mac.ea[2], mac.ea[3], mac.ea[4], mac.ea[5]);
+                    row_set_if_changed(row, if_row, "Interface", "mac_in_use", json_string(macs));
+                    row_set_if_changed(row, if_row, "Interface", "link_state",
+                                       json_string(up ? "up" : "down"));
+                    row_set_if_changed(row, if_row, "Interface", "admin_state",
+                                       json_string("up"));
+                    row_set_if_changed(row, if_row, "Interface", "mtu", json_integer(mtu));
+                    if (speed) {
+                        row_set_if_changed(row, if_row, "Interface", "link_speed",
+                                           json_integer((json_int_t) speed * 1000000));
+                    }
+                }
+            } else {
+                row_set_if_changed(row, if_row, "Interface", "ofport", json_integer(-1));
+                row_set_if_changed(row, if_row, "Interface", "error", json_string(iface->error));
+                row_set_if_changed(row, if_row, "Interface", "link_state", json_string("down"));
+            }
+            if (with_stats) {
+                row_set_if_changed(row, if_row, "Interface", "statistics",
+                                   iface_statistics(iface));
+            }
+            if (json_object_size(row)) {
+                json_array_append_new(ops, update_op("Interface", iface->uuid, row));
+            } else {
+                json_decref(row);
+            }
+        }
+    }
+
+    json_t *row = json_object();
+    const json_t *next_cfg = json_object_get(ovs_row, "next_cfg");
+    if (next_cfg) {
+        row_set_if_changed(row, ovs_row, "Open_vSwitch", "cur_cfg",
+                           json_integer(ovsdb_datum_integer(next_cfg, 0)));
+    }
+    row_set_if_changed(row, ovs_row, "Open_vSwitch", "dpdk_initialized",
+                       json_boolean(dpdk_is_initialized()));
+    row_set_if_changed(row, ovs_row, "Open_vSwitch", "dpdk_version",
+                       json_string(dpdk_version_string()));
+    row_set_if_changed(row, ovs_row, "Open_vSwitch", "ovs_version", json_string(UVS_VERSION));
+    row_set_if_changed(row, ovs_row, "Open_vSwitch", "datapath_types",
+                       json_pack("[s, [s]]", "set", "netdev"));
+    row_set_if_changed(row, ovs_row, "Open_vSwitch", "iface_types",
+                       json_pack("[s, [s, s, s]]", "set", "dpdk", "internal", "system"));
+    if (json_object_size(row)) {
+        json_array_append_new(ops, update_op("Open_vSwitch", ovs_uuid, row));
+    } else {
+        json_decref(row);
+    }
+
+    status_dirty = false;
+    if (json_array_size(ops) > 0) {
+        if (!ovsdb_idl_transact(idl, ops, status_txn_done, NULL)) {
+            status_txn_in_flight = true;
+        } else {
+            status_dirty = true;
+        }
+    } else {
+        json_decref(ops);
+    }
+}
+
+/* ---- unixctl. ---- */
+
+static void
+pmd_stats_show(struct unixctl_conn *conn, int argc, const char *argv[], void *aux)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    dp_netdev_pmd_stats_show(dp, &ds);
+    unixctl_command_reply(conn, ds_cstr(&ds));
+    ds_destroy(&ds);
+}
+
+static void
+pmd_stats_clear(struct unixctl_conn *conn, int argc, const char *argv[], void *aux)
+{
+    dp_netdev_pmd_stats_clear(dp);
+    unixctl_command_reply(conn, "");
+}
+
+static void
+dump_flows(struct unixctl_conn *conn, int argc, const char *argv[], void *aux)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    dp_netdev_dump_flows(dp, &ds);
+    unixctl_command_reply(conn, ds_cstr(&ds));
+    ds_destroy(&ds);
+}
+
+static void
+show_drops(struct unixctl_conn *conn, int argc, const char *argv[], void *aux)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    struct bridge *br;
+
+    LIST_FOREACH(br, &all_bridges, node) {
+        struct iface *iface;
+        LIST_FOREACH(iface, &br->ifaces, node) {
+            struct dp_port_stats s;
+            if (!iface->ok || dp_netdev_port_get_stats(dp, iface->dp_port, &s)) {
+                continue;
+            }
+            ds_put_format(&ds, "%s (bridge %s):\n", iface->name, br->name);
+            ds_put_format(&ds, "  rx missed by the device: %" PRIu64 "\n", s.rx_missed);
+            for (int r = 0; r < DP_N_DROP_REASONS; r++) {
+                ds_put_format(&ds, "  %s: %" PRIu64 "\n", dp_drop_reason_string(r), s.drops[r]);
+            }
+        }
+    }
+    unixctl_command_reply(conn, ds_cstr(&ds));
+    ds_destroy(&ds);
+}
+
+/* ---- Life cycle. ---- */
+
+static void
+credit_stats(uint64_t rule_id, uint64_t packets, uint64_t bytes, long long used)
+{
+    ofproto_credit_stats(rule_id, packets, bytes, used);
+}
+
+void
+bridge_init(const char *remote)
+{
+    idl = ovsdb_idl_create(remote, "Open_vSwitch", NULL);
+    unixctl_command_register("dpif-netdev/pmd-stats-show", "", 0, 0, pmd_stats_show, NULL);
+    unixctl_command_register("dpif-netdev/pmd-stats-clear", "", 0, 0, pmd_stats_clear, NULL);
+    unixctl_command_register("dpctl/dump-flows", "", 0, 0, dump_flows, NULL);
+    unixctl_command_register("dpif-netdev/drop-show", "", 0, 0, show_drops, NULL);
+    ofproto_register_unixctl();
+}
+
+int
+bridge_start(int timeout_ms)
+{
+    int err = ovsdb_idl_wait_for_replica(idl, timeout_ms, true);
+    const json_t *ovs_row = NULL;
+
+    if (err) {
+        VLOG_WARN("database contents not available yet (%s); starting DPDK with defaults",
+                  strerror(-err));
+    } else {
+        ovs_row = ovsdb_idl_first_row(idl, "Open_vSwitch", NULL);
+    }
+    struct dpdk_config cfg = {
+        .lcore_mask = other_config(ovs_row, "dpdk-lcore-mask"),
+        .socket_mem = other_config(ovs_row, "dpdk-socket-mem"),
+        .extra = other_config(ovs_row, "dpdk-extra"),
+        .n_mbufs = 0,
+    };
+    const char *n_mbufs = other_config(ovs_row, "n-mbufs");
+    uint64_t v;
+    if (n_mbufs && str_to_uint64(n_mbufs, 10, UINT32_MAX, &v)) {
+        cfg.n_mbufs = (uint32_t) v;
+    }
+    err = dpdk_init(&cfg);
+    if (err) {
+        return err;
+    }
+    dp = dp_netdev_create();
+    dp_netdev_set_upcall(dp, ofproto_upcall);
+    dp_netdev_set_stats_cb(dp, credit_stats);
+    char *perr = NULL;
+    if (dp_netdev_set_pmd_cpus(dp, other_config(ovs_row, "pmd-cpu-mask"), &perr)) {
+        VLOG_ERR("%s; using the default core", perr);
+        free(perr);
+        dp_netdev_set_pmd_cpus(dp, NULL, &perr);
+        free(perr);
+    }
+    last_seqno = ovsdb_idl_get_seqno(idl);
+    need_reconfigure = true;
+    return 0;
+}
+
+void
+bridge_run(void)
+{
+    ovsdb_idl_run(idl);
+    if (!dp) {
+        return;
+    }
+    dp_netdev_run(dp);
+
+    unsigned int seqno = ovsdb_idl_get_seqno(idl);
+    if (seqno != last_seqno || need_reconfigure) {
+        last_seqno = seqno;
+        need_reconfigure = false;
+        bridge_reconfigure();
+    }
+
+    struct bridge *br;
+    LIST_FOREACH(br, &all_bridges, node) {
+        ofproto_run(br->ofproto);
+    }
+
+    long long now = time_msec();
+    const char *ovs_uuid = NULL;
+    const json_t *ovs_row = ovsdb_idl_first_row(idl, "Open_vSwitch", &ovs_uuid);
+    if (now >= next_stats_update) {
+        const char *s = other_config(ovs_row, "stats-update-interval");
+        uint64_t interval;
+        if (!s || !str_to_uint64(s, 10, 3600000, &interval) || interval < 1000) {
+            interval = DEFAULT_STATS_INTERVAL;
+        }
+        next_stats_update = now + (long long) interval;
+        if (!status_txn_in_flight) {
+            bridge_write_status(ovs_row, ovs_uuid, true);
+        }
+    } else if (status_dirty && !status_txn_in_flight && now >= status_retry_at) {
+        bridge_write_status(ovs_row, ovs_uuid, false);
+    }
+}
+
+void
+bridge_wait(void)
+{
+    ovsdb_idl_wait(idl);
+    if (!dp) {
+        return;
+    }
+    dp_netdev_wait(dp);
+    struct bridge *br;
+    LIST_FOREACH(br, &all_bridges, node) {
+        ofproto_wait(br->ofproto);
+    }
+    poll_timer_wait_until(next_stats_update);
+    if (status_dirty && !status_txn_in_flight) {
+        poll_timer_wait_until(status_retry_at);
+    }
+}
+
+void
+bridge_exit(void)
+{
+    struct bridge *br;
+    while ((br = LIST_FIRST(&all_bridges))) {
+        bridge_destroy(br);
+    }
+    dp_netdev_destroy(dp);
+    dp = NULL;
+    ovsdb_idl_destroy(idl);
+    idl = NULL;
+}
