@@ -43,6 +43,7 @@ struct dp_port {
     char *name;
     void *aux;                      /* Upcall context (the bridge's port). */
     struct netdev_dpdk *dev;
+    bool link_up;                   /* __atomic: refreshed by the main thread every second. */
     uint64_t drops[DP_N_DROP_REASONS];  /* __atomic relaxed adds from PMDs. */
 };
 
@@ -133,6 +134,7 @@ struct dp_netdev {
     dp_upcall_cb *upcall_cb;
     dp_stats_cb *stats_cb;
     unsigned n_dp_created;
+    long long next_link_check;      /* msec */
 };
 
 static const char *const drop_reason_strings[] = {
@@ -234,8 +236,16 @@ pmd_tx_flush(struct pmd_thread *pmd)
 static inline void
 pmd_output(struct pmd_thread *pmd, uint32_t p, struct rte_mbuf *m, struct dp_port *in_port)
 {
-    if (p >= DP_MAX_PORTS || !__atomic_load_n(&pmd->dp->ports[p], __ATOMIC_RELAXED)) {
+    struct dp_port *out = p < DP_MAX_PORTS ? __atomic_load_n(&pmd->dp->ports[p], __ATOMIC_RELAXED)
+                                           : NULL;
+    if (unlikely(!out)) {
         port_drop(in_port, DP_DROP_NO_PORT, 1);
+        rte_pktmbuf_free(m);
+        return;
+    }
+    if (unlikely(!__atomic_load_n(&out->link_up, __ATOMIC_RELAXED))) {
+        /* Like a NIC with no carrier: the packet cannot leave; count it on the egress port. */
+        port_drop(out, DP_DROP_LINK_DOWN, 1);
         rte_pktmbuf_free(m);
         return;
     }
@@ -904,6 +914,7 @@ dp_netdev_port_add(struct dp_netdev *dp, const char *name, const char *type, con
     port->name = xstrdup(name);
     port->aux = aux;
     port->dev = dev;
+    port->link_up = netdev_dpdk_link_up(dev, NULL, NULL);
     __atomic_store_n(&dp->ports[p], port, __ATOMIC_RELEASE);
     dp->n_ports++;
     __atomic_add_fetch(&dp->cache_gen, 1, __ATOMIC_ACQ_REL);
@@ -1000,10 +1011,33 @@ dp_drain_stats(struct dp_netdev *dp)
     }
 }
 
+/* Refreshes each port's link flag, which the PMDs consult before transmitting. */
+static void
+dp_check_links(struct dp_netdev *dp)
+{
+    pthread_mutex_lock(&dp->mutex);
+    for (unsigned p = 0; p < DP_MAX_PORTS; p++) {
+        struct dp_port *port = dp->ports[p];
+        if (port) {
+            bool up = netdev_dpdk_link_up(port->dev, NULL, NULL);
+            if (up != port->link_up) {
+                VLOG_INFO("port %s: link is %s", port->name, up ? "up" : "down");
+                __atomic_store_n(&port->link_up, up, __ATOMIC_RELAXED);
+            }
+        }
+    }
+    pthread_mutex_unlock(&dp->mutex);
+}
+
 void
 dp_netdev_run(struct dp_netdev *dp)
 {
     dp_drain_stats(dp);
+    long long now = time_msec();
+    if (now >= dp->next_link_check) {
+        dp_check_links(dp);
+        dp->next_link_check = now + 1000;
+    }
 }
 
 void
@@ -1011,6 +1045,7 @@ dp_netdev_wait(struct dp_netdev *dp)
 {
     /* Counters arrive every STATS_PUSH_MSEC; poll for them at that pace. */
     poll_timer_wait(STATS_PUSH_MSEC);
+    poll_timer_wait_until(dp->next_link_check);
 }
 
 static uint64_t

@@ -61,6 +61,7 @@ typedef void dp_stats_cb(uint64_t rule_id, uint64_t packets, uint64_t bytes, lon
     DP_DROP(FLOW_LIMIT, "flow limit reached, upcall refused")           \
     DP_DROP(TX_FAILED, "transmit queue full")                           \
     DP_DROP(NO_PORT, "output port does not exist")                      \
+    DP_DROP(LINK_DOWN, "output port link is down")                      \
     DP_DROP(MALFORMED, "malformed packet")
 
 enum dp_drop_reason {

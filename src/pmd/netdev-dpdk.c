@@ -354,7 +354,13 @@ netdev_dpdk_open(const char *name, const char *type, const char *devargs_opt,
     if (ret && ret != -ENOTSUP) {
         VLOG_WARN("port %s: cannot enable promiscuous mode: %s", name, rte_strerror(-ret));
     }
-    rte_eth_dev_set_link_up(port_id);
+    if (!strcmp(type, "internal")) {
+        /* As in OVS, the bridge's own interface starts administratively down; the host brings
+         * it up ("ip link set br0 up") when it wants to use it. */
+        rte_eth_dev_set_link_down(port_id);
+    } else {
+        rte_eth_dev_set_link_up(port_id);
+    }
 
     struct netdev_dpdk *dev = xzalloc(sizeof *dev);
     dev->name = xstrdup(name);

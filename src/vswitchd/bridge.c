@@ -489,8 +489,10 @@ bridge_write_status(const json_t *ovs_row, const char *ovs_uuid, bool with_stats
                     row_set_if_changed(row, if_row, "Interface", "mac_in_use", json_string(macs));
                     row_set_if_changed(row, if_row, "Interface", "link_state",
                                        json_string(up ? "up" : "down"));
+                    /* The internal port's admin state is the host's to set (ip link). */
+                    bool admin_up = strcmp(iface->type, "internal") ? true : up;
                     row_set_if_changed(row, if_row, "Interface", "admin_state",
-                                       json_string("up"));
+                                       json_string(admin_up ? "up" : "down"));
                     row_set_if_changed(row, if_row, "Interface", "mtu", json_integer(mtu));
                     if (speed) {
                         row_set_if_changed(row, if_row, "Interface", "link_speed",
