@@ -152,7 +152,9 @@ dpdk_init(const struct dpdk_config *cfg)
     argv[argc++] = xstrdup(program_name());
     argv[argc++] = xstrdup("-l");
     argv[argc++] = lcores;
-    argv[argc++] = xstrdup("--in-memory");
+    /* --in-memory (set below with hugepages) or --no-shconf (without, where --in-memory is not
+     * allowed): no files shared with other DPDK processes, so instances never collide. */
+    int mem_mode_arg = argc++;
     argv[argc++] = xasprintf("--file-prefix=uvs%ld", (long) getpid());
 
     bool user_mem = false;
@@ -180,6 +182,7 @@ dpdk_init(const struct dpdk_config *cfg)
         eal_no_huge = true;
         argv[argc++] = xstrdup("--no-huge");
     }
+    argv[mem_mode_arg] = xstrdup(eal_no_huge ? "--no-shconf" : "--in-memory");
     if (eal_no_huge && !user_mem) {
         argv[argc++] = xstrdup("-m");
         argv[argc++] = xstrdup("1024");
