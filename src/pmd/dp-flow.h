@@ -15,14 +15,58 @@
 
 #include "pmd/flow.h"
 
+/* Datapath actions, executed in order on the packet (each sees the effects of the ones before it).
+ * An OUTPUT transmits the packet as it is at that point. Set actions update checksums (IPv4 header,
+ * TCP/UDP/SCTP) as needed. The pipeline (ofproto xlate) emits them; the PMD executes them. */
 enum dp_action_type {
     DP_ACTION_OUTPUT,      /* Transmit a copy on datapath port 'port'. */
+    DP_ACTION_USERSPACE,   /* Send to the main thread as a packet-in: arg = reason (OFPR_*),
+                              u.userspace = {table_id, max_len, cookie}. */
+    DP_ACTION_PUSH_VLAN,   /* Push a tag: u.vlan.tpid (network order), u.vlan.tci (network order,
+                              VLAN_CFI set). */
+    DP_ACTION_POP_VLAN,    /* Pop the outermost tag. */
+    DP_ACTION_SET_ETH_SRC, /* u.mac */
+    DP_ACTION_SET_ETH_DST, /* u.mac */
+    DP_ACTION_SET_VLAN_TCI,/* Rewrite the outer tag's TCI: u.vlan.tci, u.vlan.tci_mask. */
+    DP_ACTION_SET_IPV4_SRC,/* u.be32 */
+    DP_ACTION_SET_IPV4_DST,/* u.be32 */
+    DP_ACTION_SET_IP_DSCP, /* u.u8: the DSCP value (0-63) */
+    DP_ACTION_SET_IP_ECN,  /* u.u8: the ECN value (0-3) */
+    DP_ACTION_SET_IP_TTL,  /* u.u8 (IPv4 TTL or IPv6 hop limit) */
+    DP_ACTION_DEC_TTL,     /* Decrement IPv4 TTL / IPv6 hop limit; a packet at TTL <= 1 is dropped
+                              (counted) instead, or sent to userspace with reason OFPR_INVALID_TTL if
+                              arg != 0. */
+    DP_ACTION_SET_IPV6_SRC,/* u.ip6 */
+    DP_ACTION_SET_IPV6_DST,/* u.ip6 */
+    DP_ACTION_SET_L4_SRC,  /* u.be16: TCP/UDP/SCTP source port */
+    DP_ACTION_SET_L4_DST,  /* u.be16 */
+    DP_ACTION_METER,       /* Apply OpenFlow meter 'arg' (the packet may be dropped: counted). */
+    DP_ACTION_RECIRC,      /* Re-inject the packet into the datapath with recirc id 'arg'. */
 };
 
 struct dp_action {
     uint16_t type;         /* enum dp_action_type */
     uint16_t pad;
-    uint32_t port;         /* Datapath port number. */
+    uint32_t port;         /* OUTPUT: datapath port number; other types: 'arg' as documented. */
+    union {
+        uint8_t mac[6];
+        uint8_t ip6[16];
+        uint32_t be32;
+        uint16_t be16;
+        uint8_t u8;
+        struct {
+            uint16_t tpid;
+            uint16_t tci;
+            uint16_t tci_mask;
+        } vlan;
+        struct {
+            uint8_t table_id;
+            uint8_t pad;
+            uint16_t max_len;   /* Bytes of the packet to send up; 0xffff = all. */
+            uint32_t pad2;
+            uint64_t cookie;    /* Network order. */
+        } userspace;
+    } u;
 };
 
 #define DP_MAX_ACTIONS 64

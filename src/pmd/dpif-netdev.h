@@ -103,6 +103,28 @@ int dp_netdev_port_get_stats(struct dp_netdev *, uint32_t dp_port, struct dp_por
 bool dp_netdev_port_get_info(struct dp_netdev *, uint32_t dp_port, struct eth_addr *mac,
                              bool *link_up, uint32_t *speed_mbps, uint16_t *mtu);
 
+/* Packets the pipeline sent to userspace (DP_ACTION_USERSPACE), delivered on the main thread from
+ * dp_netdev_run(): the packet as it was when the action ran (at most max_len bytes are guaranteed
+ * meaningful to the receiver; 'len' is the full length), its ingress port and flow key. */
+struct dp_packet_in {
+    void *port_aux;            /* aux of the ingress port given to dp_netdev_port_add(). */
+    uint32_t in_dp_port;
+    uint8_t reason;            /* OFPR_* */
+    uint8_t table_id;
+    uint16_t max_len;
+    uint64_t cookie_be;
+    struct flow flow;          /* Key of the packet when it was sent up. */
+    const void *packet;
+    size_t len;
+};
+typedef void dp_packet_in_cb(const struct dp_packet_in *);
+void dp_netdev_set_packet_in_cb(struct dp_netdev *, dp_packet_in_cb *cb);
+
+/* Executes ACTIONS on a copy of the LEN-byte PACKET as if received on IN_DP_PORT (DP_PORT_NONE for
+ * none) from the main thread (OpenFlow packet-out). Returns 0 or -errno (-ENOMEM: no mbuf). */
+int dp_netdev_execute(struct dp_netdev *, const void *packet, size_t len, uint32_t in_dp_port,
+                      const struct dp_action *actions, size_t n_actions);
+
 /* Invalidates every cached flow in every PMD (see above). Thread-safe (any thread). */
 void dp_netdev_flush_caches(struct dp_netdev *);
 

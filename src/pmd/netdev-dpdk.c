@@ -24,7 +24,7 @@ VLOG_DEFINE_THIS_MODULE(netdev_dpdk);
 #define RX_DESC 1024
 #define TX_DESC 1024
 #define MBUF_CACHE 256
-#define DEFAULT_N_MBUFS_HUGE 262144
+#define DEFAULT_N_MBUFS_HUGE 65536
 #define DEFAULT_N_MBUFS_NO_HUGE 65536
 
 static bool eal_initialized;
