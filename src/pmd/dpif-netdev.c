@@ -309,7 +309,7 @@ pmd_handle_miss(struct pmd_thread *pmd, struct rte_mbuf *m, const struct flow *k
               : -ENOENT;
     if (err) {
         pmd_stat_add(pmd, PMD_STAT_UPCALL_FAIL, 1);
-        port_drop(in_port, DP_DROP_UPCALL_FAILED, 1);
+        port_drop(in_port, err == -EAGAIN ? DP_DROP_HELD : DP_DROP_UPCALL_FAILED, 1);
         rte_pktmbuf_free(m);
         return;
     }
@@ -1126,4 +1126,10 @@ dp_netdev_dump_flows(struct dp_netdev *dp, struct ds *ds)
             usleep(100);
         }
     }
+}
+
+const struct netdev_dpdk *
+dp_netdev_port_get_netdev(struct dp_netdev *dp, uint32_t p)
+{
+    return p < DP_MAX_PORTS && dp->ports[p] ? dp->ports[p]->dev : NULL;
 }

@@ -47,7 +47,8 @@ struct dp_upcall_result {
 
 /* Called on a PMD thread for a packet that missed the caches. PORT_AUX is the aux given to
  * dp_netdev_port_add() for the ingress port. Returns 0 to install the megaflow and execute its
- * actions, or -errno to drop the packet (counted as a failed upcall). */
+ * actions, -EAGAIN to drop the packet because forwarding is held (flow-restore-wait; counted as
+ * DP_DROP_HELD), or another -errno to drop it as a failed upcall. */
 typedef int dp_upcall_cb(void *port_aux, const struct flow *flow, const void *packet, size_t len,
                          struct dp_upcall_result *result);
 
@@ -62,7 +63,8 @@ typedef void dp_stats_cb(uint64_t rule_id, uint64_t packets, uint64_t bytes, lon
     DP_DROP(TX_FAILED, "transmit queue full")                           \
     DP_DROP(NO_PORT, "output port does not exist")                      \
     DP_DROP(LINK_DOWN, "output port link is down")                      \
-    DP_DROP(MALFORMED, "malformed packet")
+    DP_DROP(MALFORMED, "malformed packet")                              \
+    DP_DROP(HELD, "held by other_config:flow-restore-wait")
 
 enum dp_drop_reason {
 #define DP_DROP(ENUM, STR) DP_DROP_##ENUM,
@@ -124,6 +126,11 @@ void dp_netdev_set_packet_in_cb(struct dp_netdev *, dp_packet_in_cb *cb);
  * none) from the main thread (OpenFlow packet-out). Returns 0 or -errno (-ENOMEM: no mbuf). */
 int dp_netdev_execute(struct dp_netdev *, const void *packet, size_t len, uint32_t in_dp_port,
                       const struct dp_action *actions, size_t n_actions);
+
+/* The port's device (for status: driver, queues, devargs), or NULL. Main thread; valid until the port
+ * is deleted. */
+struct netdev_dpdk;
+const struct netdev_dpdk *dp_netdev_port_get_netdev(struct dp_netdev *, uint32_t dp_port);
 
 /* Invalidates every cached flow in every PMD (see above). Thread-safe (any thread). */
 void dp_netdev_flush_caches(struct dp_netdev *);

@@ -81,7 +81,8 @@ struct flow {
     struct eth_addr arp_tha;   /* ARP THA or ND target link-layer address. */
     uint32_t pad2;
     uint8_t nd_target[16];     /* IPv6 ND target address. */
-    uint32_t regs[4];          /* Nicira registers reg0..reg3 (OpenFlow pipeline scratch). */
+    uint32_t regs[16];         /* Nicira registers reg0..reg15 (OpenFlow pipeline scratch; zero on
+                                  ingress). */
 };
 
 #define FLOW_U64S (sizeof(struct flow) / 8)

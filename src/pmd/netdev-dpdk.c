@@ -237,7 +237,9 @@ devargs_for(const char *name, const char *type, const char *devargs)
     } else if (!strcmp(type, "")) {
         return xasprintf("net_af_packet_%s,iface=%s", name, name);
     } else if (!strcmp(type, "internal")) {
-        return xasprintf("net_tap_%s,iface=%s", name, name);
+        /* DEVARGS, if given, adds tap options such as "mac=02:..:..". */
+        return devargs && *devargs ? xasprintf("net_tap_%s,iface=%s,%s", name, name, devargs)
+                                   : xasprintf("net_tap_%s,iface=%s", name, name);
     }
     return NULL;
 }

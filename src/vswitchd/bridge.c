@@ -45,6 +45,7 @@ struct bridge {
     char *uuid;
     struct ofproto *ofproto;
     uint64_t dpid;
+    struct eth_addr mac;
     LIST_HEAD(, iface) ifaces;
     bool seen;
 };
@@ -58,6 +59,9 @@ static long long next_stats_update;
 static bool status_txn_in_flight;
 static bool status_dirty;
 static long long status_retry_at;   /* After a failed status write: not before this time. */
+/* other_config:flow-restore-wait: while true, nothing is forwarded (upcalls are refused, cached
+ * flows are dropped) so that a controller can restore flows first (seed 002). Read by PMDs. */
+static bool flow_restore_wait;
 
 /* ---- Helpers over the replica. ---- */
 
@@ -143,8 +147,19 @@ iface_open(struct bridge *br, struct iface *iface)
         goto fail;
     }
     uint32_t dp_port;
-    if (dp_netdev_port_add(dp, iface->name, iface->type, iface->devargs,
-                           ofproto_port_aux(br->ofproto, ofp_port), &dp_port, &err)) {
+    char *devargs = NULL;
+    if (ofp_port == OFPP_LOCAL && !strcmp(iface->type, "internal")) {
+        /* The bridge's own interface carries the bridge MAC. */
+        const uint8_t *m = br->mac.ea;
+        devargs = xasprintf("mac=%02x:%02x:%02x:%02x:%02x:%02x%s%s", m[0], m[1], m[2], m[3],
+                            m[4], m[5], iface->devargs ? "," : "",
+                            iface->devargs ? iface->devargs : "");
+    }
+    int error = dp_netdev_port_add(dp, iface->name, iface->type,
+                                   devargs ? devargs : iface->devargs,
+                                   ofproto_port_aux(br->ofproto, ofp_port), &dp_port, &err);
+    free(devargs);
+    if (error) {
         ofproto_port_del(br->ofproto, ofp_port);
         goto fail;
     }
@@ -167,23 +182,73 @@ fail:
 
 /* ---- Bridges. ---- */
 
-static uint64_t
-bridge_pick_dpid(const char *name, const json_t *br_row)
+/* Parses "xx:xx:xx:xx:xx:xx". */
+static bool
+parse_mac(const char *s, struct eth_addr *mac)
+{
+    unsigned int b[6];
+    char extra;
+
+    if (!s || sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+                     &extra) != 6) {
+        return false;
+    }
+    for (int i = 0; i < 6; i++) {
+        if (b[i] > 0xff) {
+            return false;
+        }
+        mac->ea[i] = (uint8_t) b[i];
+    }
+    return true;
+}
+
+/* The bridge's MAC, which its internal port gets and its datapath id derives from:
+ * other_config:hwaddr, or a stable locally administered address made from the name (OVS picks a
+ * port's MAC; a name-derived one keeps the datapath id stable across restarts and port changes). */
+static struct eth_addr
+bridge_pick_mac(const char *name, const json_t *br_row)
 {
     const json_t *oc = json_object_get(br_row, "other_config");
-    const char *s = oc ? ovsdb_datum_map_get_string(oc, "datapath-id") : NULL;
-    uint64_t dpid;
+    const char *s = oc ? ovsdb_datum_map_get_string(oc, "hwaddr") : NULL;
+    struct eth_addr mac;
 
-    if (s && str_to_uint64(s, 16, UINT64_MAX, &dpid)) {
-        return dpid;
+    if (parse_mac(s, &mac) && !(mac.ea[0] & 1)) {
+        return mac;
     }
-    /* A stable 48-bit id from the name, with the locally administered bit set like a random
-     * MAC, as OVS derives the datapath id from the bridge's MAC. */
+    if (s) {
+        VLOG_WARN("bridge %s: other_config:hwaddr=\"%s\" is not a unicast MAC address "
+                  "(xx:xx:xx:xx:xx:xx); using a derived one", name, s);
+    }
     uint64_t h = 1469598103934665603ULL;
     for (const char *p = name; *p; p++) {
         h = (h ^ (unsigned char) *p) * 1099511628211ULL;
     }
-    return (h & UINT64_C(0x0000fcffffffffff)) | UINT64_C(0x0000020000000000);
+    for (int i = 0; i < 6; i++) {
+        mac.ea[i] = (uint8_t) (h >> (8 * i));
+    }
+    mac.ea[0] = (uint8_t) ((mac.ea[0] & 0xfc) | 0x02);     /* Unicast, locally administered. */
+    return mac;
+}
+
+/* other_config:datapath-id (16 hex digits), else 0000 followed by the bridge MAC, as in OVS. */
+static uint64_t
+bridge_pick_dpid(const char *name, const json_t *br_row, const struct eth_addr *mac)
+{
+    const json_t *oc = json_object_get(br_row, "other_config");
+    const char *s = oc ? ovsdb_datum_map_get_string(oc, "datapath-id") : NULL;
+    uint64_t dpid = 0;
+
+    if (s && strlen(s) == 16 && str_to_uint64(s, 16, UINT64_MAX, &dpid)) {
+        return dpid;
+    }
+    if (s) {
+        VLOG_WARN("bridge %s: other_config:datapath-id=\"%s\" is not 16 hex digits; deriving "
+                  "the datapath id from the bridge MAC", name, s);
+    }
+    for (int i = 0; i < 6; i++) {
+        dpid = (dpid << 8) | mac->ea[i];
+    }
+    return dpid;
 }
 
 static void
@@ -301,6 +366,27 @@ datapath_configure(const json_t *ovs_row)
 
 static void bridge_write_status(const json_t *ovs_row, const char *ovs_uuid, bool with_stats);
 
+static bool
+other_config_true(const json_t *ovs_row, const char *key)
+{
+    const char *v = other_config(ovs_row, key);
+    return v && !strcmp(v, "true");
+}
+
+static void
+set_flow_restore_wait(bool wait)
+{
+    if (wait != __atomic_load_n(&flow_restore_wait, __ATOMIC_RELAXED)) {
+        __atomic_store_n(&flow_restore_wait, wait, __ATOMIC_RELEASE);
+        VLOG_INFO("flow-restore-wait %s: %s", wait ? "set" : "cleared",
+                  wait ? "forwarding is held until it is cleared"
+                       : "forwarding with the restored flows");
+        if (dp) {
+            dp_netdev_flush_caches(dp);     /* Cached flows must not forward while held. */
+        }
+    }
+}
+
 static void
 bridge_reconfigure(void)
 {
@@ -312,6 +398,7 @@ bridge_reconfigure(void)
         br->seen = false;
     }
     if (ovs_row) {
+        set_flow_restore_wait(other_config_true(ovs_row, "flow-restore-wait"));
         datapath_configure(ovs_row);
         const json_t *bridges = json_object_get(ovs_row, "bridges");
         for (size_t i = 0; bridges && i < ovsdb_datum_n(bridges); i++) {
@@ -327,7 +414,8 @@ bridge_reconfigure(void)
             }
             if (!br) {
                 struct ofproto *ofproto;
-                uint64_t dpid = bridge_pick_dpid(name, row);
+                struct eth_addr mac = bridge_pick_mac(name, row);
+                uint64_t dpid = bridge_pick_dpid(name, row, &mac);
                 ofproto = ofproto_create(name, dpid, dp);
                 if (!ofproto) {
                     continue;       /* Logged; retried at the next change. */
@@ -337,6 +425,7 @@ bridge_reconfigure(void)
                 br->uuid = xstrdup(uuid);
                 br->ofproto = ofproto;
                 br->dpid = dpid;
+                br->mac = mac;
                 LIST_INIT(&br->ifaces);
                 LIST_INSERT_HEAD(&all_bridges, br, node);
                 status_dirty = true;
@@ -440,6 +529,31 @@ iface_statistics(const struct iface *iface)
     return json_pack("[s, o]", "map", pairs);
 }
 
+/* Interface.status: what the device is (keys sorted, as the database keeps maps). */
+static json_t *
+iface_status(const struct iface *iface)
+{
+    const struct netdev_dpdk *dev = dp_netdev_port_get_netdev(dp, iface->dp_port);
+    json_t *pairs = json_array();
+
+    if (dev) {
+        char buf[32];
+        int socket = rte_eth_dev_socket_id(dev->port_id);
+#define PAIR(K, V) json_array_append_new(pairs, json_pack("[s, s]", K, V))
+        PAIR("driver_name", netdev_dpdk_driver_name(dev));
+        snprintf(buf, sizeof buf, "%u", dev->n_rxq);
+        PAIR("n_rxq", buf);
+        snprintf(buf, sizeof buf, "%u", dev->n_txq);
+        PAIR("n_txq", buf);
+        snprintf(buf, sizeof buf, "%d", socket < 0 ? 0 : socket);
+        PAIR("numa_id", buf);
+        snprintf(buf, sizeof buf, "%u", dev->port_id);
+        PAIR("port_no", buf);
+#undef PAIR
+    }
+    return json_pack("[s, o]", "map", pairs);
+}
+
 static void
 bridge_write_status(const json_t *ovs_row, const char *ovs_uuid, bool with_stats)
 {
@@ -503,6 +617,9 @@ bridge_write_status(const json_t *ovs_row, const char *ovs_uuid, bool with_stats
                 row_set_if_changed(row, if_row, "Interface", "ofport", json_integer(-1));
                 row_set_if_changed(row, if_row, "Interface", "error", json_string(iface->error));
                 row_set_if_changed(row, if_row, "Interface", "link_state", json_string("down"));
+            }
+            if (iface->ok) {
+                row_set_if_changed(row, if_row, "Interface", "status", iface_status(iface));
             }
             if (with_stats) {
                 row_set_if_changed(row, if_row, "Interface", "statistics",
@@ -602,6 +719,16 @@ show_drops(struct unixctl_conn *conn, int argc, const char *argv[], void *aux)
 
 /* ---- Life cycle. ---- */
 
+static int
+bridge_upcall(void *port_aux, const struct flow *flow, const void *packet, size_t len,
+              struct dp_upcall_result *result)
+{
+    if (__atomic_load_n(&flow_restore_wait, __ATOMIC_ACQUIRE)) {
+        return -EAGAIN;                     /* Counted as "held by flow-restore-wait". */
+    }
+    return ofproto_upcall(port_aux, flow, packet, len, result);
+}
+
 static void
 credit_stats(uint64_t rule_id, uint64_t packets, uint64_t bytes, long long used)
 {
@@ -646,8 +773,9 @@ bridge_start(int timeout_ms)
     if (err) {
         return err;
     }
+    set_flow_restore_wait(other_config_true(ovs_row, "flow-restore-wait"));
     dp = dp_netdev_create();
-    dp_netdev_set_upcall(dp, ofproto_upcall);
+    dp_netdev_set_upcall(dp, bridge_upcall);
     dp_netdev_set_stats_cb(dp, credit_stats);
     char *perr = NULL;
     if (dp_netdev_set_pmd_cpus(dp, other_config(ovs_row, "pmd-cpu-mask"), &perr)) {
