@@ -13,7 +13,10 @@
  *     uvs-ofctl: br0: OFPT_ERROR: OFPET_BAD_MATCH OFPBMC_BAD_PREREQ (flow-mod rejected: ...)
  * and the exit status is 1.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
@@ -22,9 +25,13 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "lib/stream.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "ofproto/ofp-actions.h"
+#include "ofproto/ofp-group.h"
 #include "ofproto/ofp-msgs.h"
 #include "ofproto/ofp-parse.h"
 #include "ofproto/ofp-print.h"
@@ -36,8 +43,13 @@
 
 static int use_names = -1;          /* --names (1), --no-names (0), default: if stdout is a tty */
 static bool strict;                 /* --strict */
+static int sort_dir;                /* --sort (1), --rsort (-1), none (0) */
+static bool json_output;            /* --format json (dump-flows) */
+static const char *sort_field;      /* --sort=FIELD: NULL or "priority" = by priority */
 static int timeout_ms = -1;         /* --timeout, -1 = wait forever */
-static uint32_t allowed_versions = OFP_SUPPORTED_VERSIONS;
+/* uvs-ofctl decodes the OpenFlow 1.3 forms of replies (see OFP_SUPPORTED_VERSIONS). */
+#define OFCTL_VERSIONS OFP_VERSION_BIT(OFP13_VERSION)
+static uint32_t allowed_versions = OFCTL_VERSIONS;
 
 static bool
 should_show_names(void)
@@ -576,7 +588,40 @@ cmd_dump_ports(int argc, char *argv[])
 struct flows_aux {
     const char *target;
     bool header;          /* Print each reply's header line (ovs-ofctl does without names). */
+    struct ofp_flow_stats *sorted;   /* --sort/--rsort: every entry, printed at the end. */
+    size_t n_sorted;
 };
+
+/* Compares two flows for --sort/--rsort (ascending). With a field, flows that do not match on
+ * it sort after those that do, whatever the direction (as ovs-ofctl does). */
+static int
+compare_flows(const void *a_, const void *b_)
+{
+    const struct ofp_flow_stats *a = a_, *b = b_;
+    const struct ofp_field *f = sort_field ? ofp_field_by_name(sort_field) : NULL;
+    int c = 0;
+
+    if (f) {
+        static const uint8_t zeros[16];
+        uint8_t av[16], bv[16], am[16], bm[16];
+        ofp_field_get(f, &a->match.wc, true, am);
+        ofp_field_get(f, &b->match.wc, true, bm);
+        bool ha = memcmp(am, zeros, f->len) != 0;
+        bool hb = memcmp(bm, zeros, f->len) != 0;
+        if (ha != hb) {
+            return ha ? -1 : 1;
+        }
+        ofp_field_get(f, &a->match.flow, false, av);
+        ofp_field_get(f, &b->match.flow, false, bv);
+        c = memcmp(av, bv, f->len) * sort_dir;
+    } else {
+        c = ((int) a->priority - (int) b->priority) * sort_dir;
+    }
+    if (!c) {
+        c = (int) a->table_id - (int) b->table_id;
+    }
+    return c;
+}
 
 static void
 print_flows_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_multipart *mp,
@@ -590,12 +635,19 @@ print_flows_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_mult
     struct ds s = DS_EMPTY_INITIALIZER;
     int error;
 
-    if (aux->header) {
+    if (aux->header && !sort_dir && !json_output) {
         ofp_format_mp_header(&s, "OFPST_FLOW reply", msg->data[0], ofp_get_be32(msg->data + 4),
                              mp->flags);
         ds_put_char(&s, '\n');
     }
     while (!(error = ofp_pull_flow_stats(&p, &left, &fs, &err))) {
+        if (sort_dir || json_output) {
+            struct flows_aux *w = aux_;
+            w->sorted = xrealloc(w->sorted, (w->n_sorted + 1) * sizeof *w->sorted);
+            w->sorted[w->n_sorted++] = fs;     /* Takes over fs.ofpacts. */
+            ofpacts_init(&fs.ofpacts);
+            continue;
+        }
         ofp_format_flow_stats(&s, &fs, ports_to_show(aux->target));
         ds_put_char(&s, '\n');
         ofpacts_destroy(&fs.ofpacts);
@@ -645,8 +697,13 @@ dump_flows__(int argc, char *argv[], bool aggregate)
     if (error) {
         uvs_fatal(0, "%s", error);
     }
+    memset(&aux, 0, sizeof aux);
     aux.target = argv[1];
     aux.header = !should_show_names();
+    if (sort_field && strcmp(sort_field, "priority") && !ofp_field_by_name(sort_field)) {
+        uvs_fatal(0, "--sort=%s: unknown field (use priority or a match field such as "
+                  "in_port, nw_dst)", sort_field);
+    }
 
     vconn_open(argv[1], &vc);
     uint32_t xid = alloc_xid();
@@ -655,6 +712,48 @@ dump_flows__(int argc, char *argv[], bool aggregate)
     multipart_transact(&vc, &req, xid, aggregate ? "aggregate statistics request"
                        : "flow statistics request",
                        aggregate ? print_aggregate_cb : print_flows_cb, &aux);
+    if (json_output && !aggregate) {
+        /* Stable JSON: one object per flow, match and actions in the flow syntax. */
+        if (sort_dir) {
+            qsort(aux.sorted, aux.n_sorted, sizeof *aux.sorted, compare_flows);
+        }
+        json_t *arr = json_array();
+        for (size_t i = 0; i < aux.n_sorted; i++) {
+            const struct ofp_flow_stats *fs = &aux.sorted[i];
+            struct ds m = DS_EMPTY_INITIALIZER, a = DS_EMPTY_INITIALIZER;
+            char cookie[24];
+            snprintf(cookie, sizeof cookie, "0x%"PRIx64, fs->cookie);
+            ofp_format_match(&m, &fs->match, OFP_DEFAULT_PRIORITY, ports_to_show(aux.target));
+            ofp_format_actions(&a, &fs->ofpacts, ports_to_show(aux.target));
+            json_array_append_new(arr, json_pack(
+                "{s:s, s:f, s:i, s:I, s:I, s:i, s:i, s:i, s:s, s:s}",
+                "cookie", cookie,
+                "duration", fs->duration_sec + fs->duration_nsec / 1e9,
+                "table", fs->table_id, "n_packets", (json_int_t) fs->packet_count,
+                "n_bytes", (json_int_t) fs->byte_count, "priority", fs->priority,
+                "idle_timeout", fs->idle_timeout, "hard_timeout", fs->hard_timeout,
+                "match", ds_cstr(&m), "actions", ds_cstr(&a)));
+            ds_destroy(&m);
+            ds_destroy(&a);
+            ofpacts_destroy(&aux.sorted[i].ofpacts);
+        }
+        char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        puts(text);
+        free(text);
+        json_decref(arr);
+        free(aux.sorted);
+    } else if (sort_dir && !aggregate) {
+        struct ds out = DS_EMPTY_INITIALIZER;
+        qsort(aux.sorted, aux.n_sorted, sizeof *aux.sorted, compare_flows);
+        for (size_t i = 0; i < aux.n_sorted; i++) {
+            ofp_format_flow_stats(&out, &aux.sorted[i], ports_to_show(aux.target));
+            ds_put_char(&out, '\n');
+            ofpacts_destroy(&aux.sorted[i].ofpacts);
+        }
+        fputs(ds_cstr(&out), stdout);
+        ds_destroy(&out);
+        free(aux.sorted);
+    }
     ofpbuf_uninit(&req);
     vconn_close(&vc);
 }
@@ -669,6 +768,275 @@ static void
 cmd_dump_aggregate(int argc, char *argv[])
 {
     dump_flows__(argc, argv, true);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Commands: packet-out, monitor.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Parses a hex string ("ffffffffffff0200...", spaces and dots allowed) into *BUF. */
+static size_t
+parse_hex_packet(const char *s, uint8_t **bufp)
+{
+    size_t n = 0, alloc = strlen(s) / 2 + 1;
+    uint8_t *buf = xmalloc(alloc);
+
+    while (*s) {
+        if (strchr(" .:\t", *s)) {
+            s++;
+            continue;
+        }
+        unsigned int byte;
+        if (!isxdigit((unsigned char) s[0]) || !isxdigit((unsigned char) s[1])
+            || sscanf(s, "%2x", &byte) != 1) {
+            uvs_fatal(0, "packet-out: \"%s\" is not a hex packet (e.g. ffffffffffff0200...)", s);
+        }
+        buf[n++] = byte;
+        s += 2;
+    }
+    *bufp = buf;
+    return n;
+}
+
+/* packet-out SWITCH IN_PORT ACTIONS PACKET...  or  packet-out SWITCH "in_port=P packet=HEX
+ * actions=A" (both ovs-ofctl syntaxes). */
+static void
+cmd_packet_out(int argc, char *argv[])
+{
+    struct port_lookup pl = { argv[1] };
+    const char *in_port_s = NULL, *actions_s = NULL;
+    char **packets = NULL;
+    int n_packets = 0;
+    char *copy = NULL;
+
+    if (argc == 3) {
+        copy = xstrdup(argv[2]);
+        char *pos = copy, *key, *value;
+        while (ofp_next_keyword(&pos, &key, &value)) {
+            if (!strcmp(key, "in_port")) {
+                in_port_s = value;
+            } else if (!strcmp(key, "packet")) {
+                packets = xrealloc(packets, (n_packets + 1) * sizeof *packets);
+                packets[n_packets++] = value;
+            } else if (!strcmp(key, "actions") || !strcmp(key, "action")) {
+                actions_s = value;
+            } else {
+                uvs_fatal(0, "packet-out: unknown keyword \"%s\" (use in_port=, packet=, "
+                          "actions=)", key);
+            }
+        }
+        if (!n_packets || !actions_s) {
+            uvs_fatal(0, "packet-out: need packet=HEX and actions=ACTIONS");
+        }
+    } else if (argc >= 5) {
+        in_port_s = argv[2];
+        actions_s = argv[3];
+        packets = argv + 4;
+        n_packets = argc - 4;
+    } else {
+        uvs_fatal(0, "packet-out: usage: packet-out SWITCH IN_PORT ACTIONS PACKET... or "
+                  "packet-out SWITCH \"in_port=PORT packet=HEX actions=ACTIONS\"");
+    }
+
+    uint32_t in_port = OFPP_CONTROLLER;
+    if (in_port_s && strcasecmp(in_port_s, "none")) {
+        get_port_map(argv[1]);
+        char *error = ofp_parse_port(in_port_s, "in_port", lookup_port_name, &pl, &in_port);
+        if (error) {
+            uvs_fatal(0, "packet-out: %s", error);
+        }
+    }
+    struct ofp_packet_out po = { .buffer_id = OFP_NO_BUFFER, .in_port = in_port };
+    char *error = ofp_parse_actions(actions_s, lookup_port_name, &pl, &po.ofpacts);
+    if (error) {
+        uvs_fatal(0, "packet-out: %s", error);
+    }
+
+    struct vconn vc;
+    struct ofpbuf b;
+    vconn_open(argv[1], &vc);
+    ofpbuf_init(&b, 2048);
+    for (int i = 0; i < n_packets; i++) {
+        uint8_t *data;
+        po.data_len = parse_hex_packet(packets[i], &data);
+        po.data = data;
+        ofp_encode_packet_out(&b, vc.version, alloc_xid(), &po);
+        free(data);
+    }
+    uint32_t barrier_xid = alloc_xid();
+    ofp_encode_simple(&b, vc.version, OFPT_BARRIER_REQUEST, barrier_xid);
+    vconn_send(&vc, &b);
+    for (;;) {
+        vconn_recv(&vc, &b);
+        if (b.data[1] == OFPT_ERROR) {
+            report_error(&vc, &b, "packet-out");
+        }
+        if (b.data[1] == OFPT_BARRIER_REPLY && ofp_get_be32(b.data + 4) == barrier_xid) {
+            break;
+        }
+    }
+    ofpbuf_uninit(&b);
+    vconn_close(&vc);
+    ofpacts_destroy(&po.ofpacts);
+    if (copy) {
+        free(packets);
+        free(copy);
+    }
+}
+
+/* mod-port SWITCH PORT ACTION (ovs-ofctl's: up, down, receive, no-receive, forward, no-forward,
+ * flood, no-flood, packet-in, no-packet-in). */
+static void
+cmd_mod_port(int argc, char *argv[])
+{
+    static const struct {
+        const char *name;
+        uint32_t bit;
+        bool set;
+    } acts[] = {
+        { "up", OFPPC_PORT_DOWN, false }, { "down", OFPPC_PORT_DOWN, true },
+        { "receive", OFPPC_NO_RECV, false }, { "no-receive", OFPPC_NO_RECV, true },
+        { "forward", OFPPC_NO_FWD, false }, { "no-forward", OFPPC_NO_FWD, true },
+        { "flood", OFPPC_NO_FLOOD, false }, { "no-flood", OFPPC_NO_FLOOD, true },
+        { "packet-in", OFPPC_NO_PACKET_IN, false },
+        { "no-packet-in", OFPPC_NO_PACKET_IN, true },
+    };
+    struct port_lookup pl = { argv[1] };
+    struct ofp_port_mod pm;
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(acts); i++) {
+        if (!strcasecmp(argv[3], acts[i].name)) {
+            break;
+        }
+    }
+    if (i == ARRAY_SIZE(acts)) {
+        uvs_fatal(0, "mod-port: unknown action \"%s\" (use up, down, receive, no-receive, "
+                  "forward, no-forward, flood, no-flood, packet-in or no-packet-in)", argv[3]);
+    }
+    get_port_map(argv[1]);
+    memset(&pm, 0, sizeof pm);
+    char *error = ofp_parse_port(argv[2], "mod-port", lookup_port_name, &pl, &pm.port_no);
+    if (error) {
+        uvs_fatal(0, "%s", error);
+    }
+    pm.mask = acts[i].bit;
+    pm.config = acts[i].set ? acts[i].bit : 0;
+
+    struct vconn vc;
+    struct ofpbuf b;
+    vconn_open(argv[1], &vc);
+    ofpbuf_init(&b, 128);
+    uint32_t xid = alloc_xid();
+    ofp_encode_port_mod(&b, vc.version, xid, &pm);
+    uint32_t barrier_xid = alloc_xid();
+    ofp_encode_simple(&b, vc.version, OFPT_BARRIER_REQUEST, barrier_xid);
+    vconn_send(&vc, &b);
+    for (;;) {
+        vconn_recv(&vc, &b);
+        if (b.data[1] == OFPT_ERROR) {
+            report_error(&vc, &b, "port-mod");
+        }
+        if (b.data[1] == OFPT_BARRIER_REPLY && ofp_get_be32(b.data + 4) == barrier_xid) {
+            break;
+        }
+    }
+    ofpbuf_uninit(&b);
+    vconn_close(&vc);
+}
+
+/* monitor SWITCH [MISS_LEN]: prints packet-ins and port status messages until interrupted. */
+static void
+cmd_monitor(int argc, char *argv[])
+{
+    struct vconn vc;
+    struct ofpbuf b;
+    uint64_t miss_len = 128;
+
+    if (argc > 2 && !str_to_uint64(argv[2], 10, UINT16_MAX, &miss_len)) {
+        uvs_fatal(0, "monitor: \"%s\" is not a miss length (0 to 65535)", argv[2]);
+    }
+    vconn_open(argv[1], &vc);
+    ofpbuf_init(&b, 2048);
+    /* A management connection gets packet-ins once it gives a miss_send_len. */
+    struct ofp_switch_config cfg = { OFPC_FRAG_NORMAL, (uint16_t) miss_len };
+    ofp_encode_switch_config(&b, vc.version, OFPT_SET_CONFIG, alloc_xid(), &cfg);
+    vconn_send(&vc, &b);
+    for (;;) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        struct ofperr err;
+        vconn_recv(&vc, &b);
+        uint32_t xid = ofp_get_be32(b.data + 4);
+        if (b.data[1] == OFPT_PACKET_IN) {
+            struct ofp_packet_in pi;
+            if (ofp_decode_packet_in(b.data, b.size, &pi, &err)) {
+                decode_failed(&vc, "packet-in", err);
+            }
+            ofp_format_msg_header(&s, "OFPT_PACKET_IN", b.data[0], xid);
+            ds_put_char(&s, ' ');
+            if (pi.table_id) {
+                ds_put_format(&s, "table_id=%u ", pi.table_id);
+            }
+            ds_put_format(&s, "cookie=0x%"PRIx64" total_len=%u in_port=", pi.cookie,
+                          pi.total_len);
+            ofp_format_port(&s, pi.in_port, ports_to_show(argv[1]));
+            ds_put_format(&s, " (via %s) data_len=%zu (unbuffered)\n",
+                          pi.reason == OFPR_NO_MATCH ? "no_match" : pi.reason == OFPR_ACTION
+                          ? "action" : "invalid_ttl", pi.data_len);
+            struct flow flow;
+            flow_extract(pi.data, pi.data_len, 0, &flow);
+            flow.in_port = 0;
+            char *fs = flow_to_string(&flow, NULL);
+            char *p = fs && !strncmp(fs, "in_port=0,", 10) ? fs + 10 : fs;
+            ds_put_format(&s, "%s\n", p ? p : "");
+            free(fs);
+        } else if (b.data[1] == OFPT_FLOW_REMOVED) {
+            struct ofp_flow_removed fr;
+            static const char *const reasons[] = { "idle", "hard", "delete" };
+            if (!ofp_decode_flow_removed(b.data, b.size, &fr, &err)) {
+                ofp_format_msg_header(&s, "OFPT_FLOW_REMOVED", b.data[0], xid);
+                ds_put_char(&s, ' ');
+                ofp_format_match(&s, &fr.match, fr.priority, ports_to_show(argv[1]));
+                ds_put_format(&s, " reason=%s", fr.reason < 3 ? reasons[fr.reason] : "?");
+                if (fr.table_id) {
+                    ds_put_format(&s, " table_id=%u", fr.table_id);
+                }
+                if (fr.cookie) {
+                    ds_put_format(&s, " cookie:0x%"PRIx64, fr.cookie);
+                }
+                ds_put_cstr(&s, " duration");
+                ofp_format_duration(&s, fr.duration_sec, fr.duration_nsec);
+                if (fr.idle_timeout) {
+                    ds_put_format(&s, " idle%u", fr.idle_timeout);
+                }
+                if (fr.hard_timeout) {
+                    ds_put_format(&s, " hard%u", fr.hard_timeout);
+                }
+                ds_put_format(&s, " pkts%"PRIu64" bytes%"PRIu64"\n", fr.packet_count,
+                              fr.byte_count);
+            }
+        } else if (b.data[1] == OFPT_PORT_STATUS) {
+            uint8_t reason;
+            struct ofp_phy_port pp;
+            if (!ofp_decode_port_status(b.data, b.size, &reason, &pp, &err)) {
+                ofp_format_msg_header(&s, "OFPT_PORT_STATUS", b.data[0], xid);
+                ds_put_format(&s, " %s:", reason == OFPPR_ADD ? "ADD" : reason == OFPPR_DELETE
+                              ? "DEL" : "MOD");
+                ofp_format_phy_port(&s, &pp);
+            }
+        } else if (b.data[1] == OFPT_ERROR) {
+            report_error(&vc, &b, "monitor");
+        } else if (b.data[1] == OFPT_ECHO_REQUEST) {
+            struct ofpbuf r;
+            ofpbuf_init(&r, 64);
+            ofp_encode_echo(&r, vc.version, OFPT_ECHO_REPLY, xid, b.data + 8, b.size - 8);
+            vconn_send(&vc, &r);
+            ofpbuf_uninit(&r);
+        }
+        fputs(ds_cstr(&s), stdout);
+        fflush(stdout);
+        ds_destroy(&s);
+    }
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -759,11 +1127,13 @@ cmd_del_flows(int argc, char *argv[])
     flow_mod_one(argc, argv, strict ? OFPFC_DELETE_STRICT : OFPFC_DELETE);
 }
 
-static void
-cmd_add_flows(int argc, char *argv[])
+/* Reads the flows of FILE ('-' = stdin), one per line in add-flow syntax, into *FMSP (and, for
+ * error reports, "flow-mod at FILE:LINE" into *WHERESP). Returns the count. */
+static size_t
+read_flow_file(const char *target, const char *file, struct ofp_flow_mod **fmsp,
+               char ***wheresp)
 {
-    struct port_lookup pl = { argv[1] };
-    const char *file = argv[2];
+    struct port_lookup pl = { target };
     FILE *stream = !strcmp(file, "-") ? stdin : fopen(file, "r");
     struct ofp_flow_mod *fms = NULL;
     char **wheres = NULL;
@@ -793,13 +1163,357 @@ cmd_add_flows(int argc, char *argv[])
         fclose(stream);
     }
     free(line);
-    transact_flow_mods(argv[1], fms, wheres, n);
+    *fmsp = fms;
+    *wheresp = wheres;
+    return n;
+}
+
+static void
+free_flow_mods(struct ofp_flow_mod *fms, char **wheres, size_t n)
+{
     for (size_t i = 0; i < n; i++) {
         ofp_flow_mod_destroy(&fms[i]);
         free(wheres[i]);
     }
     free(fms);
     free(wheres);
+}
+
+static void
+cmd_add_flows(int argc, char *argv[])
+{
+    struct ofp_flow_mod *fms;
+    char **wheres;
+    size_t n = read_flow_file(argv[1], argv[2], &fms, &wheres);
+
+    transact_flow_mods(argv[1], fms, wheres, n);
+    free_flow_mods(fms, wheres, n);
+}
+
+/* Every flow of the switch, for replace-flows and diff-flows. */
+struct flow_list {
+    struct ofp_flow_stats *fs;
+    size_t n;
+};
+
+static void
+collect_flows_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_multipart *mp,
+                 void *aux_)
+{
+    struct flow_list *fl = aux_;
+    const uint8_t *p = mp->body;
+    size_t left = mp->body_len;
+    struct ofp_flow_stats fs;
+    struct ofperr err;
+    int error;
+
+    while (!(error = ofp_pull_flow_stats(&p, &left, &fs, &err))) {
+        fl->fs = xrealloc(fl->fs, (fl->n + 1) * sizeof *fl->fs);
+        fl->fs[fl->n++] = fs;
+    }
+    ofpacts_destroy(&fs.ofpacts);
+    if (error != -ENOENT) {
+        decode_failed(vc, "flow statistics reply", err);
+    }
+}
+
+static void
+fetch_flows(const char *target, struct flow_list *fl)
+{
+    struct ofp_flow_stats_request fsr;
+    struct vconn vc;
+    struct ofpbuf req;
+
+    memset(&fsr, 0, sizeof fsr);
+    fsr.table_id = 0xff;
+    fsr.out_port = OFPP_ANY;
+    fsr.out_group = OFPG_ANY;
+    match_init_catchall(&fsr.match);
+    fl->fs = NULL;
+    fl->n = 0;
+    vconn_open(target, &vc);
+    uint32_t xid = alloc_xid();
+    ofpbuf_init(&req, 128);
+    ofp_encode_flow_stats_request(&req, vc.version, xid, &fsr);
+    multipart_transact(&vc, &req, xid, "flow statistics request", collect_flows_cb, fl);
+    ofpbuf_uninit(&req);
+    vconn_close(&vc);
+}
+
+/* The switch flow with FM's table, priority and match, or NULL. */
+static const struct ofp_flow_stats *
+find_flow(const struct flow_list *fl, const struct ofp_flow_mod *fm)
+{
+    struct match m = fm->match;
+    match_normalize(&m);
+    for (size_t i = 0; i < fl->n; i++) {
+        const struct ofp_flow_stats *fs = &fl->fs[i];
+        if (fs->table_id == fm->table_id && fs->priority == fm->priority
+            && match_equal(&fs->match, &m)) {
+            return fs;
+        }
+    }
+    return NULL;
+}
+
+/* Rewrites ACTS as they come back from a switch (e.g. set_field on a register becomes a Nicira
+ * load), so file flows compare equal to dumped ones. */
+static void
+normalize_ofpacts(struct ofpacts *acts)
+{
+    struct ofpbuf b;
+    struct ofpacts back;
+    struct ofperr err;
+
+    ofpbuf_init(&b, 256);
+    ofp_put_instructions(&b, acts);
+    if (!ofp_decode_instructions(b.data, b.size, &back, &err)) {
+        ofpacts_destroy(acts);
+        *acts = back;
+    } else {
+        ofpacts_destroy(&back);
+    }
+    ofpbuf_uninit(&b);
+}
+
+static bool
+flow_same(const struct ofp_flow_stats *fs, const struct ofp_flow_mod *fm)
+{
+    return fs->cookie == fm->cookie && ofpacts_equal(&fs->ofpacts, &fm->ofpacts)
+           && fs->idle_timeout == fm->idle_timeout && fs->hard_timeout == fm->hard_timeout;
+}
+
+/* "table=1 cookie=0x5 priority=10,ip actions=drop", as ovs-ofctl diff-flows prints a flow. */
+static void
+format_diff_flow(struct ds *s, char prefix, uint8_t table_id, uint64_t cookie, int priority,
+                 const struct match *match, const struct ofpacts *acts, const char *target)
+{
+    ds_put_char(s, prefix);
+    if (table_id) {
+        ds_put_format(s, "table=%u ", table_id);
+    }
+    if (cookie) {
+        ds_put_format(s, "cookie=0x%"PRIx64" ", cookie);
+    }
+    size_t len = s->len;
+    ofp_format_match(s, match, priority, ports_to_show(target));
+    if (s->len > len) {
+        ds_put_char(s, ' ');
+    }
+    ds_put_cstr(s, "actions=");
+    ofp_format_actions(s, acts, ports_to_show(target));
+    ds_put_char(s, '\n');
+}
+
+/* Whether the file flows FMS (N) include the switch flow FS. */
+static bool
+file_has_flow(const struct ofp_flow_mod *fms, size_t n, const struct ofp_flow_stats *fs)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct match m = fms[i].match;
+        match_normalize(&m);
+        if (fms[i].table_id == fs->table_id && fms[i].priority == fs->priority
+            && match_equal(&m, &fs->match) && flow_same(fs, &fms[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* diff-flows SWITCH FILE: "-" the switch's flows FILE lacks, "+" FILE's flows the switch lacks
+ * (a changed flow shows both). Exit status 2 when they differ, as ovs-ofctl. */
+static void
+cmd_diff_flows(int argc, char *argv[])
+{
+    struct ofp_flow_mod *fms;
+    char **wheres;
+    size_t n = read_flow_file(argv[1], argv[2], &fms, &wheres);
+    struct flow_list fl;
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < n; i++) {
+        normalize_ofpacts(&fms[i].ofpacts);
+    }
+    fetch_flows(argv[1], &fl);
+    for (size_t i = 0; i < fl.n; i++) {
+        const struct ofp_flow_stats *fs = &fl.fs[i];
+        if (!file_has_flow(fms, n, fs)) {
+            format_diff_flow(&s, '-', fs->table_id, fs->cookie, fs->priority, &fs->match,
+                             &fs->ofpacts, argv[1]);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct ofp_flow_stats *fs = find_flow(&fl, &fms[i]);
+        if (!fs || !flow_same(fs, &fms[i])) {
+            format_diff_flow(&s, '+', fms[i].table_id, fms[i].cookie, fms[i].priority,
+                             &fms[i].match, &fms[i].ofpacts, argv[1]);
+        }
+    }
+    fputs(ds_cstr(&s), stdout);
+    bool differ = s.len > 0;
+    ds_destroy(&s);
+    for (size_t i = 0; i < fl.n; i++) {
+        ofpacts_destroy(&fl.fs[i].ofpacts);
+    }
+    free(fl.fs);
+    free_flow_mods(fms, wheres, n);
+    exit(differ ? 2 : 0);
+}
+
+/* replace-flows SWITCH FILE: makes the switch's flows those of FILE, touching only the flows that
+ * differ (unchanged ones keep their counters). */
+static void
+cmd_replace_flows(int argc, char *argv[])
+{
+    struct ofp_flow_mod *fms;
+    char **wheres;
+    size_t n = read_flow_file(argv[1], argv[2], &fms, &wheres);
+    struct flow_list fl;
+    struct ofp_flow_mod *mods = NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        normalize_ofpacts(&fms[i].ofpacts);
+    }
+    char **mwheres = NULL;
+    size_t n_mods = 0;
+
+    fetch_flows(argv[1], &fl);
+    for (size_t i = 0; i < fl.n; i++) {
+        const struct ofp_flow_stats *fs = &fl.fs[i];
+        bool keep = false;
+        for (size_t j = 0; j < n && !keep; j++) {
+            struct match m = fms[j].match;
+            match_normalize(&m);
+            keep = fms[j].table_id == fs->table_id && fms[j].priority == fs->priority
+                   && match_equal(&m, &fs->match);
+        }
+        if (!keep) {
+            mods = xrealloc(mods, (n_mods + 1) * sizeof *mods);
+            mwheres = xrealloc(mwheres, (n_mods + 1) * sizeof *mwheres);
+            ofp_flow_mod_init(&mods[n_mods]);
+            mods[n_mods].command = OFPFC_DELETE_STRICT;
+            mods[n_mods].table_id = fs->table_id;
+            mods[n_mods].priority = fs->priority;
+            mods[n_mods].match = fs->match;
+            mwheres[n_mods++] = xstrdup("flow-mod (delete)");
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct ofp_flow_stats *fs = find_flow(&fl, &fms[i]);
+        if (!fs || !flow_same(fs, &fms[i])) {
+            mods = xrealloc(mods, (n_mods + 1) * sizeof *mods);
+            mwheres = xrealloc(mwheres, (n_mods + 1) * sizeof *mwheres);
+            mods[n_mods] = fms[i];
+            ofpacts_copy(&mods[n_mods].ofpacts, &fms[i].ofpacts);
+            mwheres[n_mods++] = xstrdup(wheres[i]);
+        }
+    }
+    transact_flow_mods(argv[1], mods, mwheres, n_mods);
+    free_flow_mods(mods, mwheres, n_mods);
+    for (size_t i = 0; i < fl.n; i++) {
+        ofpacts_destroy(&fl.fs[i].ofpacts);
+    }
+    free(fl.fs);
+    free_flow_mods(fms, wheres, n);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Commands: add-group, mod-group, del-groups, dump-groups.
+ * ------------------------------------------------------------------------------------------- */
+
+static void
+group_mod__(const char *target, const char *text, uint16_t command)
+{
+    struct port_lookup pl = { target };
+    struct ofp_group_mod gm;
+
+    get_port_map(target);
+    char *error = ofp_parse_group_mod(text, command, lookup_port_name, &pl, &gm);
+    if (error) {
+        uvs_fatal(0, "%s", error);
+    }
+    struct vconn vc;
+    struct ofpbuf b;
+    vconn_open(target, &vc);
+    ofpbuf_init(&b, 256);
+    ofp_encode_group_mod(&b, vc.version, alloc_xid(), &gm);
+    uint32_t barrier_xid = alloc_xid();
+    ofp_encode_simple(&b, vc.version, OFPT_BARRIER_REQUEST, barrier_xid);
+    vconn_send(&vc, &b);
+    for (;;) {
+        vconn_recv(&vc, &b);
+        if (b.data[1] == OFPT_ERROR) {
+            report_error(&vc, &b, "group-mod");
+        }
+        if (b.data[1] == OFPT_BARRIER_REPLY && ofp_get_be32(b.data + 4) == barrier_xid) {
+            break;
+        }
+    }
+    ofpbuf_uninit(&b);
+    vconn_close(&vc);
+    ofp_group_mod_destroy(&gm);
+}
+
+static void
+cmd_add_group(int argc, char *argv[])
+{
+    group_mod__(argv[1], argv[2], OFPGC_ADD);
+}
+
+static void
+cmd_mod_group(int argc, char *argv[])
+{
+    group_mod__(argv[1], argv[2], OFPGC_MODIFY);
+}
+
+static void
+cmd_del_groups(int argc, char *argv[])
+{
+    group_mod__(argv[1], argc > 2 ? argv[2] : "", OFPGC_DELETE);
+}
+
+static void
+print_groups_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_multipart *mp,
+                void *aux)
+{
+    const char *target = aux;
+    const uint8_t *p = mp->body;
+    size_t left = mp->body_len;
+    struct ofp_group_mod gm;
+    struct ofperr err;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    int error;
+
+    ofp_format_mp_header(&s, "OFPST_GROUP_DESC reply", msg->data[0], ofp_get_be32(msg->data + 4),
+                         mp->flags);
+    ds_put_char(&s, '\n');
+    while (!(error = ofp_pull_group_desc(&p, &left, &gm, &err))) {
+        ds_put_char(&s, ' ');
+        ofp_format_group(&s, &gm, ports_to_show(target));
+        ds_put_char(&s, '\n');
+        ofp_group_mod_destroy(&gm);
+    }
+    ofp_group_mod_destroy(&gm);
+    fputs(ds_cstr(&s), stdout);
+    ds_destroy(&s);
+    if (error != -ENOENT) {
+        decode_failed(vc, "group description reply", err);
+    }
+}
+
+static void
+cmd_dump_groups(int argc, char *argv[])
+{
+    struct vconn vc;
+    struct ofpbuf req;
+
+    vconn_open(argv[1], &vc);
+    uint32_t xid = alloc_xid();
+    ofpbuf_init(&req, 64);
+    ofp_encode_multipart_request(&req, vc.version, xid, OFPMP_GROUP_DESC, NULL, 0);
+    multipart_transact(&vc, &req, xid, "group description request", print_groups_cb, argv[1]);
+    ofpbuf_uninit(&req);
+    vconn_close(&vc);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -825,6 +1539,15 @@ static const struct command commands[] = {
     { "add-flows", 2, 2, cmd_add_flows, "SWITCH FILE" },
     { "mod-flows", 2, 2, cmd_mod_flows, "SWITCH FLOW" },
     { "del-flows", 1, 2, cmd_del_flows, "SWITCH [FLOW]" },
+    { "replace-flows", 2, 2, cmd_replace_flows, "SWITCH FILE" },
+    { "diff-flows", 2, 2, cmd_diff_flows, "SWITCH FILE" },
+    { "packet-out", 2, INT_MAX, cmd_packet_out, "SWITCH IN_PORT ACTIONS PACKET..." },
+    { "monitor", 1, 2, cmd_monitor, "SWITCH [MISS_LEN]" },
+    { "mod-port", 3, 3, cmd_mod_port, "SWITCH PORT up|down|no-forward|no-flood|..." },
+    { "add-group", 2, 2, cmd_add_group, "SWITCH GROUP" },
+    { "mod-group", 2, 2, cmd_mod_group, "SWITCH GROUP" },
+    { "del-groups", 1, 2, cmd_del_groups, "SWITCH [group_id=N]" },
+    { "dump-groups", 1, 1, cmd_dump_groups, "SWITCH" },
 };
 
 static void __attribute__((noreturn))
@@ -845,11 +1568,24 @@ usage(void)
            "  add-flows SWITCH FILE       add the flows in FILE, one per line ('-' = stdin)\n"
            "  mod-flows SWITCH FLOW       change the actions of matching flows\n"
            "  del-flows SWITCH [FLOW]     delete matching flows (all without FLOW)\n"
+           "  replace-flows SWITCH FILE   make the flows those of FILE (changing only what differs)\n"
+           "  diff-flows SWITCH FILE      print -/+ the flows that differ from FILE (exit 2)\n"
+           "  packet-out SWITCH IN_PORT ACTIONS PACKET...  send packets (hex) through ACTIONS\n"
+           "  packet-out SWITCH \"in_port=P packet=HEX actions=A\"  (ovs-ofctl 3.x form)\n"
+           "  monitor SWITCH [MISS_LEN]   print packet-ins, flow removals and port changes\n"
+           "  add-group SWITCH GROUP      add a group (group_id=N,type=all,bucket=actions=...)\n"
+           "  mod-group SWITCH GROUP      replace a group's type and buckets\n"
+           "  del-groups SWITCH [group_id=N]  delete a group (all without an id)\n"
+           "  dump-groups SWITCH          print the groups\n"
+           "  mod-port SWITCH PORT ACTION  up, down, [no-]receive, [no-]forward, [no-]flood,\n"
+           "                              [no-]packet-in\n"
            "\nFLOW uses the ovs-ofctl syntax, e.g. \"priority=100,in_port=1,ip,"
            "nw_dst=10.0.0.0/8,actions=output:2\".\n"
            "\nOptions:\n"
            "  -O, --protocols=OpenFlow13  OpenFlow version to use (only 1.3 is supported)\n"
            "  --strict                    match priority and fields exactly (mod/del-flows)\n"
+           "  --sort[=FIELD], --rsort[=FIELD]  dump-flows sorted by FIELD (default: priority)\n"
+           "  --format=json               dump-flows as a JSON array (stable keys)\n"
            "  --names, --no-names         show port names (default: when output is a terminal)\n"
            "  -t, --timeout=SECS          give up after SECS seconds\n"
            "  -h, --help                  show this help\n"
@@ -882,21 +1618,24 @@ parse_protocols(const char *s)
         }
     }
     free(copy);
-    if (!(versions & OFP_SUPPORTED_VERSIONS)) {
+    if (!(versions & OFCTL_VERSIONS)) {
         uvs_fatal(0, "-O %s: uvs-ofctl speaks OpenFlow 1.3 only (use -O OpenFlow13)", s);
     }
-    return versions & OFP_SUPPORTED_VERSIONS;
+    return versions & OFCTL_VERSIONS;
 }
 
 int
 main(int argc, char *argv[])
 {
-    enum { OPT_NAMES = 256, OPT_NO_NAMES, OPT_STRICT };
+    enum { OPT_NAMES = 256, OPT_NO_NAMES, OPT_STRICT, OPT_SORT, OPT_RSORT, OPT_FORMAT };
     static const struct option long_options[] = {
         { "protocols", required_argument, NULL, 'O' },
         { "names", no_argument, NULL, OPT_NAMES },
         { "no-names", no_argument, NULL, OPT_NO_NAMES },
         { "strict", no_argument, NULL, OPT_STRICT },
+        { "sort", optional_argument, NULL, OPT_SORT },
+        { "rsort", optional_argument, NULL, OPT_RSORT },
+        { "format", required_argument, NULL, OPT_FORMAT },
         { "timeout", required_argument, NULL, 't' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -922,6 +1661,18 @@ main(int argc, char *argv[])
             break;
         case OPT_STRICT:
             strict = true;
+            break;
+        case OPT_FORMAT:
+            if (!strcmp(optarg, "json")) {
+                json_output = true;
+            } else if (strcmp(optarg, "text")) {
+                uvs_fatal(0, "--format=%s: unknown format (use text or json)", optarg);
+            }
+            break;
+        case OPT_SORT:
+        case OPT_RSORT:
+            sort_dir = c == OPT_SORT ? 1 : -1;
+            sort_field = optarg;
             break;
         case 't':
             if (!str_to_uint64(optarg, 10, INT32_MAX / 1000, &secs) || !secs) {

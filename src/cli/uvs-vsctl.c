@@ -13,7 +13,14 @@
  *      the database meanwhile, everything is re-read and the commands run again;
  *   4. command output is printed only after the commit succeeded;
  *   5. unless --no-wait, uvs-vsctl "monitor"s Open_vSwitch and waits until uvs-vswitchd has
- *      applied the change (cur_cfg >= next_cfg), as ovs-vsctl does.
+ *      applied the change (cur_cfg >= next_cfg), as ovs-vsctl does; then it reads back the
+ *      interfaces the transaction created or changed and warns on stderr about each one
+ *      uvs-vswitchd could not set up ("Error detected while setting up 'p0': ...") — the exit
+ *      status stays 0, as in ovs-vsctl, because the configuration itself was applied.
+ *
+ * wait-until: if its condition does not hold, nothing is committed; uvs-vsctl monitors the
+ * database and runs all commands again after each change, until the condition holds.
+ * --retry: keep trying to connect while the server is not there (bounded by --timeout).
  *
  * --timeout=SECS bounds the whole run with SIGALRM; on expiry uvs-vsctl says what it was waiting
  * for and exits 142 (128 + SIGALRM), the status ovs-vsctl's alarm gives.
@@ -31,6 +38,7 @@
 
 #include "cli/vsctl-cmds.h"
 #include "cli/vsctl-db.h"
+#include "cli/vsctl-output.h"
 #include "lib/jsonrpc.h"
 #include "lib/stream.h"
 #include "lib/util.h"
@@ -48,6 +56,25 @@ static bool no_wait;
 static bool dry_run;
 static bool oneline;
 static unsigned int timeout_secs;
+static bool retry;
+
+/* Interfaces the committed transaction inserted or changed: checked for errors after uvs-vswitchd
+ * applied the change. */
+struct checked_iface {
+    char *uuid;
+    char *name;
+    char *old_error;              /* changed interface: its error before (NULL if none) */
+    bool inserted;
+};
+static struct checked_iface *checked_ifaces;
+static size_t n_checked_ifaces;
+
+/* run_once() results. */
+enum run_result {
+    RUN_DONE,                     /* committed, or nothing to commit */
+    RUN_CONFLICT,                 /* another client changed what we read: run again */
+    RUN_WAIT,                     /* wait-until not satisfied: wait for a change, run again */
+};
 
 struct command {
     const struct vsctl_command_syntax *syntax;
@@ -56,7 +83,7 @@ struct command {
     char **options;
     size_t n_options;
     struct ds output;
-    struct vsctl_row *created;    /* "create" without --id: print its UUID after the commit */
+    struct vsctl_row *created;    /* set by "create": print its UUID after the commit */
 };
 
 /* ======================================================================================== */
@@ -115,6 +142,14 @@ Options:\n\
   -t, --timeout=SECS          wait at most SECS seconds (0: no limit, the default)\n\
   --dry-run                   do not commit changes to database\n\
   --oneline                   print exactly one line of output per command\n\
+  --retry                     keep trying to connect while the server is not there\n\
+\n\
+Output formatting (list, find):\n\
+  -f, --format=FORMAT         list (default), table, html, csv or json\n\
+  -d, --data=FORMAT           cells as string (default), bare or json\n\
+  --no-headings               omit table headings\n\
+  --pretty                    indent --format=json output\n\
+  --bare                      --format=list --data=bare --no-headings\n\
   -v, --verbose[=SPEC]        log to the console (SPEC as for uvs-appctl vlog/set)\n\
   -h, --help                  display this help message\n\
   -V, --version               display version information\n\
@@ -122,9 +157,15 @@ Options:\n\
 Command options (before the command name, or before the first command):\n\
   --if-exists                 (del-br, del-port, get, set, list, ...) a missing record is\n\
                               not an error\n\
-  --may-exist                 (add-br, add-port) an existing bridge or port is not an error\n\
+  --may-exist                 (add-br, add-port, add-bond) an existing bridge or port is\n\
+                              not an error\n\
   --with-iface                (del-port) PORT may also name an interface\n\
   --columns=COL,...           (list, find) print only these columns\n\
+  --id=@NAME                  (create, get) name the row for use in other commands\n\
+  --all                       (destroy) every record of the table\n\
+  --real, --fake              (list-br) only real or only fake (VLAN) bridges\n\
+  --fake-iface                (add-bond) bond_fake_iface=true\n\
+  --bootstrap                 (set-ssl) bootstrap_ca_cert=true\n\
 \n\
 Exit status: 0 success, 1 error, 2 br-exists found no bridge, 142 --timeout expired.\n",
            uvs_default_db());
@@ -216,7 +257,8 @@ static bool
 is_command_option(const char *arg)
 {
     static const char *const names[] = {
-        "--if-exists", "--may-exist", "--with-iface", "--columns", "--real", "--fake",
+        "--if-exists", "--may-exist", "--with-iface", "--columns", "--real", "--fake", "--id",
+        "--all", "--bootstrap", "--fake-iface",
     };
     size_t len = strcspn(arg, "=");
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -230,8 +272,17 @@ is_command_option(const char *arg)
 static struct command *
 parse_command_line(int argc, char **argv, size_t *n_commandsp)
 {
+    enum {
+        OPT_DB = 1000, OPT_NO_HEADINGS, OPT_PRETTY, OPT_BARE, OPT_RETRY,
+    };
     static const struct option long_options[] = {
-        { "db", required_argument, NULL, 'd' },
+        { "db", required_argument, NULL, OPT_DB },
+        { "format", required_argument, NULL, 'f' },
+        { "data", required_argument, NULL, 'd' },
+        { "no-headings", no_argument, NULL, OPT_NO_HEADINGS },
+        { "pretty", no_argument, NULL, OPT_PRETTY },
+        { "bare", no_argument, NULL, OPT_BARE },
+        { "retry", no_argument, NULL, OPT_RETRY },
         { "no-wait", no_argument, NULL, 'n' },
         { "timeout", required_argument, NULL, 't' },
         { "dry-run", no_argument, NULL, 'D' },
@@ -267,10 +318,12 @@ parse_command_line(int argc, char **argv, size_t *n_commandsp)
         int one_argc = one[2] ? 3 : 2;
         optind = 0;     /* glibc: full re-initialisation for the new argument vector */
         opterr = 0;
-        int c = getopt_long(one_argc, one, "+t:v::hV", long_options, NULL);
+        int c = getopt_long(one_argc, one, "+t:v::hVf:d:", long_options, NULL);
         if (c == '?' || c == ':' || c == -1) {
-            if (optopt == 't' || (c == '?' && strchr(arg, '=') == NULL
-                                  && !strncmp(arg, "--db", 4))) {
+            if (optopt == 't' || optopt == 'f' || optopt == 'd'
+                || (c == '?' && strchr(arg, '=') == NULL
+                    && (!strncmp(arg, "--db", 4) || !strncmp(arg, "--format", 8)
+                        || !strncmp(arg, "--data", 6)))) {
                 uvs_fatal(0, "option '%s' requires an argument", arg);
             }
             uvs_fatal(0, "unrecognized option '%s' (use --help for help)", arg);
@@ -278,9 +331,36 @@ parse_command_line(int argc, char **argv, size_t *n_commandsp)
         if (optind == 3) {
             i++;    /* consumed the next argument as the option's value */
         }
+        char *error;
         switch (c) {
-        case 'd':
+        case OPT_DB:
             db_remote = optarg;
+            break;
+        case 'f':
+            error = vsctl_output_parse_format(optarg);
+            if (error) {
+                uvs_fatal(0, "%s", error);
+            }
+            break;
+        case 'd':
+            error = vsctl_output_parse_data(optarg);
+            if (error) {
+                uvs_fatal(0, "%s", error);
+            }
+            break;
+        case OPT_NO_HEADINGS:
+            vsctl_output_style.headings = false;
+            break;
+        case OPT_PRETTY:
+            vsctl_output_style.pretty = true;
+            break;
+        case OPT_BARE:
+            vsctl_output_style.format = VSCTL_FORMAT_LIST;
+            vsctl_output_style.cell = VSCTL_CELL_BARE;
+            vsctl_output_style.headings = false;
+            break;
+        case OPT_RETRY:
+            retry = true;
             break;
         case 'n':
             no_wait = true;
@@ -300,13 +380,12 @@ parse_command_line(int argc, char **argv, size_t *n_commandsp)
         case 'o':
             oneline = true;
             break;
-        case 'v': {
-            char *error = vlog_set_levels_from_string(optarg ? optarg : "console:dbg");
+        case 'v':
+            error = vlog_set_levels_from_string(optarg ? optarg : "console:dbg");
             if (error) {
                 uvs_fatal(0, "%s", error);
             }
             break;
-        }
         case 'S':
             break;
         case 'h':
@@ -500,10 +579,121 @@ print_output(struct command *commands, size_t n)
     fflush(stdout);
 }
 
-/* One attempt: read, run, commit. Returns true when done (committed or nothing to commit), false
- * if a "wait" failed and the caller should try again. *NEXT_CFG receives the value to wait for, or
- * -1 when there is nothing to wait for. */
-static bool
+static void
+forget_checked_ifaces(void)
+{
+    for (size_t i = 0; i < n_checked_ifaces; i++) {
+        free(checked_ifaces[i].uuid);
+        free(checked_ifaces[i].name);
+        free(checked_ifaces[i].old_error);
+    }
+    free(checked_ifaces);
+    checked_ifaces = NULL;
+    n_checked_ifaces = 0;
+}
+
+/* Remembers the Interface rows DB inserted (with the UUIDs the server gave them in RESULT) or
+ * changed (with their error before the change). */
+static void
+remember_checked_ifaces(const struct vsctl_db *db, const struct vsctl_schema *schema,
+                        const json_t *result)
+{
+    const struct vsctl_table *iface_table = vsctl_schema_find_table(schema, "Interface");
+    const struct vsctl_column *error_column;
+    struct vsctl_row *row;
+
+    forget_checked_ifaces();
+    if (!iface_table) {
+        return;
+    }
+    error_column = vsctl_table_find_column(iface_table, "error");
+    VSCTL_ROW_FOR_EACH (row, db, iface_table) {
+        const char *uuid = row->uuid, *old_error = NULL;
+        if (row->inserted) {
+            const json_t *id = json_array_get(json_object_get(json_array_get(
+                result, row->commit_op), "uuid"), 1);
+            if (!json_is_string(id)) {
+                continue;
+            }
+            uuid = json_string_value(id);
+        } else {
+            bool changed = false;
+            for (size_t i = 0; i < iface_table->n_columns; i++) {
+                changed |= row->written[i];
+            }
+            if (!changed) {
+                continue;
+            }
+            if (error_column) {
+                old_error = vsctl_datum_string(
+                    &row->old[vsctl_column_index(iface_table, error_column)]);
+            }
+        }
+        checked_ifaces = xrealloc(checked_ifaces,
+                                  (n_checked_ifaces + 1) * sizeof *checked_ifaces);
+        checked_ifaces[n_checked_ifaces++] = (struct checked_iface) {
+            .uuid = xstrdup(uuid),
+            .name = xstrdup(vsctl_row_name(row)),
+            .old_error = old_error ? xstrdup(old_error) : NULL,
+            .inserted = row->inserted,
+        };
+    }
+}
+
+/* After uvs-vswitchd applied the change: warns, as ovs-vsctl 3.x does, about each interface this
+ * invocation created that it could not set up (Interface.error set, or ofport -1) and, beyond
+ * ovs-vsctl, about each interface it changed whose error is new. */
+static void
+check_ifaces(struct jsonrpc *rpc)
+{
+    if (!n_checked_ifaces) {
+        return;
+    }
+    json_t *ops = json_array();
+    for (size_t i = 0; i < n_checked_ifaces; i++) {
+        json_array_append_new(ops, json_pack("{s:s, s:s, s:[[s, s, [s, s]]], s:[s, s]}",
+                                             "op", "select", "table", "Interface",
+                                             "where", "_uuid", "==", "uuid",
+                                             checked_ifaces[i].uuid,
+                                             "columns", "error", "ofport"));
+    }
+    set_timeout_msg("timeout after %u seconds reading the interfaces' status from %s",
+                    timeout_secs, db_remote);
+    json_t *result = transact(rpc, ops, "reading the interfaces' status");
+    for (size_t i = 0; i < n_checked_ifaces; i++) {
+        const struct checked_iface *ci = &checked_ifaces[i];
+        const json_t *row = json_array_get(json_object_get(json_array_get(result, i), "rows"), 0);
+        const json_t *error = json_object_get(row, "error");
+        const json_t *ofport = json_object_get(row, "ofport");
+        const char *text = json_is_string(error) ? json_string_value(error) : NULL;
+        bool failed;
+
+        if (ci->inserted) {
+            failed = (text && text[0])
+                     || (json_is_integer(ofport) && json_integer_value(ofport) == -1);
+        } else {
+            failed = text && text[0] && (!ci->old_error || strcmp(text, ci->old_error));
+        }
+        if (!failed) {
+            continue;
+        }
+        if (text && text[0]) {
+            fprintf(stderr, "%s: Error detected while setting up '%s': %s.  See uvs-vswitchd "
+                    "log for details.\n", program_name(), ci->name, text);
+        } else {
+            fprintf(stderr, "%s: Error detected while setting up '%s'.  See uvs-vswitchd log "
+                    "for details.\n", program_name(), ci->name);
+        }
+        fprintf(stderr, "%s: The default log directory is \"%s\".\n", program_name(),
+                uvs_logdir());
+    }
+    json_decref(result);
+}
+
+/* One attempt: read, run, commit. Returns RUN_DONE when committed or nothing to commit,
+ * RUN_CONFLICT if a "wait" failed, RUN_WAIT if a wait-until condition does not hold yet.
+ * *NEXT_CFG receives the value to wait for, or -1 when there is nothing to wait for. */
+static enum run_result
 run_once(struct jsonrpc *rpc, const struct vsctl_schema *schema, struct command *commands,
          size_t n_commands, long long *next_cfg)
 {
@@ -527,6 +717,7 @@ run_once(struct jsonrpc *rpc, const struct vsctl_schema *schema, struct command 
     }
 
     vsctl_symbols_clear();
+    vsctl_output_reset();
     for (size_t i = 0; i < n_commands; i++) {
         writes |= commands[i].syntax->writes;
         ds_clear(&commands[i].output);
@@ -552,6 +743,10 @@ run_once(struct jsonrpc *rpc, const struct vsctl_schema *schema, struct command 
         };
         commands[i].syntax->run(&ctx);
         commands[i].created = ctx.created;
+        if (ctx.try_again) {
+            vsctl_db_destroy(db);
+            return RUN_WAIT;
+        }
     }
     const struct vsctl_symbol *undefined = vsctl_symbols_find_undefined();
     if (undefined) {
@@ -561,7 +756,7 @@ run_once(struct jsonrpc *rpc, const struct vsctl_schema *schema, struct command 
 
     if (dry_run || !vsctl_db_has_changes(db)) {
         vsctl_db_destroy(db);
-        return true;
+        return RUN_DONE;
     }
 
     bool increment = !no_wait && ovs;
@@ -601,10 +796,12 @@ run_once(struct jsonrpc *rpc, const struct vsctl_schema *schema, struct command 
             VLOG_DBG("database changed underneath (wait #%ld failed); trying again", bad);
             json_decref(result);
             vsctl_db_destroy(db);
-            return false;
+            return RUN_CONFLICT;
         }
         transaction_error(r);
     }
+
+    remember_checked_ifaces(db, schema, result);
 
     /* "create" prints the UUID the server gave the new row. */
     for (size_t i = 0; i < n_commands; i++) {
@@ -632,7 +829,42 @@ run_once(struct jsonrpc *rpc, const struct vsctl_schema *schema, struct command 
     }
     json_decref(result);
     vsctl_db_destroy(db);
-    return true;
+    return RUN_DONE;
+}
+
+/* For wait-until: the first call starts monitoring every table and returns (the condition is
+ * then checked again against a fresh read, so no change in between is missed); later calls block
+ * until the server reports a change. */
+static void
+wait_for_change(struct jsonrpc *rpc, const struct vsctl_schema *schema, bool *monitoring)
+{
+    set_timeout_msg("timeout after %u seconds: the wait-until condition did not become true",
+                    timeout_secs);
+    if (!*monitoring) {
+        json_t *requests = json_object();
+        for (size_t i = 0; i < schema->n_tables; i++) {
+            json_object_set_new(requests, schema->tables[i].name, json_object());
+        }
+        json_t *initial = rpc_call(rpc, "monitor", json_pack("[s, s, o]", DB_NAME,
+                                                             "uvs-vsctl-wait-until", requests),
+                                   "monitoring the database for wait-until");
+        json_decref(initial);
+        *monitoring = true;
+        return;
+    }
+    for (;;) {
+        struct jsonrpc_msg *msg;
+        int error = jsonrpc_recv_block(rpc, &msg);
+        if (error) {
+            uvs_fatal(0, "%s: database connection lost during wait-until (%s)", db_remote,
+                      strerror(-error));
+        }
+        bool update = msg->type == JSONRPC_NOTIFY && !strcmp(msg->method, "update");
+        jsonrpc_msg_destroy(msg);
+        if (update) {
+            return;
+        }
+    }
 }
 
 int
@@ -662,7 +894,15 @@ main(int argc, char *argv[])
     set_timeout_msg("timeout after %u seconds connecting to the database at %s: is uvsdb-server "
                     "running?", timeout_secs, db_remote);
     struct stream *stream;
-    int retval = stream_open_block(db_remote, -1, &stream);
+    int retval;
+    for (;;) {
+        retval = stream_open_block(db_remote, -1, &stream);
+        if (!retval || !retry || (retval != -ENOENT && retval != -ECONNREFUSED)) {
+            break;
+        }
+        VLOG_DBG("%s: %s; trying again (--retry)", db_remote, strerror(-retval));
+        usleep(100 * 1000);
+    }
     if (retval) {
         connection_failed(retval, "connecting");
     }
@@ -680,10 +920,15 @@ main(int argc, char *argv[])
     }
 
     long long next_cfg = -1;
+    bool monitoring = false;
     int attempt;
     for (attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        if (run_once(rpc, schema, commands, n_commands, &next_cfg)) {
+        enum run_result r = run_once(rpc, schema, commands, n_commands, &next_cfg);
+        if (r == RUN_DONE) {
             break;
+        } else if (r == RUN_WAIT) {
+            wait_for_change(rpc, schema, &monitoring);
+            attempt = -1;       /* waiting is not a conflict: the attempt count starts over */
         }
     }
     if (attempt == MAX_ATTEMPTS) {
@@ -694,7 +939,9 @@ main(int argc, char *argv[])
     print_output(commands, n_commands);
     if (next_cfg >= 0) {
         wait_for_reload(rpc, next_cfg);
+        check_ifaces(rpc);
     }
+    forget_checked_ifaces();
 
     jsonrpc_close(rpc);
     vsctl_schema_destroy(schema);

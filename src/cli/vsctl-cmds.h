@@ -8,11 +8,14 @@
  * exits 1 before anything is committed (as ovs-vsctl does). A command's output goes to ctx->output
  * and is printed only after the transaction committed.
  *
- *   vsctl-cmds.c    bridge and port commands: init, add-br, del-br, list-br, br-exists, add-port,
- *                   del-port, list-ports, list-ifaces, port-to-br, iface-to-br, controller,
- *                   fail-mode and manager commands.
+ *   vsctl-cmds.c    bridge and port commands: init, add-br (real and fake), del-br, list-br,
+ *                   br-exists, br-to-vlan, br-to-parent, br-set/get-external-id, add-port,
+ *                   add-bond, del-port, list-ports, list-ifaces, port-to-br, iface-to-br,
+ *                   controller, fail-mode and manager commands.
  *   vsctl-dbcmds.c  generic database commands: get, set, add, remove, clear, list, find, create,
- *                   destroy, show.
+ *                   destroy, wait-until, show.
+ *   vsctl-sslcmds.c get-ssl, set-ssl, del-ssl and emer-reset.
+ *   vsctl-output.h  how list and find print their records (--format, --data, ...).
  *
  * Thread-safety: single-threaded.
  */
@@ -34,8 +37,11 @@ struct vsctl_context {
     struct ds *output;
     struct vsctl_row *ovs;        /* the Open_vSwitch row; NULL only if the table is empty and no
                                    * command of this invocation writes */
-    struct vsctl_row *created;    /* set by "create" without --id: its UUID is printed once the
-                                   * transaction committed */
+    struct vsctl_row *created;    /* set by "create" (with or without --id): its UUID is
+                                   * printed once the transaction committed */
+    bool try_again;               /* set by wait-until when its condition does not hold yet: the
+                                   * caller waits for a database change and runs all commands
+                                   * again */
 };
 
 struct vsctl_command_syntax {
@@ -50,6 +56,7 @@ struct vsctl_command_syntax {
 /* NULL-terminated tables. */
 extern const struct vsctl_command_syntax vsctl_bridge_commands[];
 extern const struct vsctl_command_syntax vsctl_db_commands[];
+extern const struct vsctl_command_syntax vsctl_ssl_commands[];
 
 /* Finds a command by exact name; NULL if unknown. */
 const struct vsctl_command_syntax *vsctl_find_command(const char *name);
@@ -76,6 +83,10 @@ char *vsctl_parse_column_key_value(const char *arg, const struct vsctl_table *ta
 /* Applies one "COLUMN[:KEY]=VALUE" setting to ROW: a map key is added or replaced, otherwise the
  * whole column is replaced. Fatal on any error. */
 void vsctl_set_column(struct vsctl_context *, struct vsctl_row *, const char *arg);
+
+/* "Interface p0" (tables with a name column), "new Queue record" (inserted by this invocation) or
+ * "Open_vSwitch <uuid>": how error messages name a record. Malloc'd. */
+char *vsctl_row_label(const struct vsctl_row *);
 
 /* Writes "--help" text for the commands. */
 void vsctl_commands_usage(void);

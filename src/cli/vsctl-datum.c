@@ -1170,6 +1170,53 @@ parse_atom_token(const char **p, const struct vsctl_base_type *base, union vsctl
     return error;
 }
 
+/* Integer sets accept ranges, as ovs-vsctl does: "trunks=1-5,7" is [1, 2, 3, 4, 5, 7]. If the next
+ * token of *P is "START-END", adds START..END to DATUM, advances *P and sets *HANDLED. */
+#define MAX_RANGE 65536
+
+static char *
+parse_integer_range(const char **p, const struct vsctl_type *type, struct vsctl_datum *datum,
+                    const char *whole, bool *handled)
+{
+    const char *q = *p;
+    char *token, *error = vsctl_token_parse(&q, &token);
+
+    *handled = false;
+    if (error) {
+        return error;
+    }
+    char *dash = token[0] ? strchr(token + 1, '-') : NULL;
+    if (!dash) {
+        free(token);
+        return NULL;
+    }
+    *dash = '\0';
+    union vsctl_atom start, end;
+    error = vsctl_atom_from_string(&start, &type->key, token);
+    if (!error) {
+        error = vsctl_atom_from_string(&end, &type->key, dash + 1);
+    }
+    if (!error && end.integer < start.integer) {
+        error = xasprintf("\"%s-%s\" is not a valid range: the end comes before the start",
+                          token, dash + 1);
+    } else if (!error && end.integer - start.integer >= MAX_RANGE) {
+        error = xasprintf("\"%s-%s\": a range may hold at most %d values", token, dash + 1,
+                          MAX_RANGE);
+    }
+    for (int64_t i = start.integer; !error && i <= end.integer; i++) {
+        union vsctl_atom atom = { .integer = i };
+        if (!datum_add_owned(datum, &atom, NULL, type)) {
+            error = xasprintf("%s: set contains duplicate value", whole);
+        }
+    }
+    free(token);
+    if (!error) {
+        *p = q;
+        *handled = true;
+    }
+    return error;
+}
+
 char *
 vsctl_datum_from_string(struct vsctl_datum *datum, const struct vsctl_type *type, const char *s)
 {
@@ -1193,7 +1240,17 @@ vsctl_datum_from_string(struct vsctl_datum *datum, const struct vsctl_type *type
 
     while (*p && *p != end_delim) {
         union vsctl_atom key, value;
+        bool range = false;
 
+        if (!map && type->key.type == VSCTL_INTEGER) {
+            error = parse_integer_range(&p, type, datum, s, &range);
+            if (error) {
+                goto fail;
+            }
+        }
+        if (range) {
+            goto next;
+        }
         error = parse_atom_token(&p, &type->key, &key, s);
         if (error) {
             goto fail;
@@ -1218,6 +1275,7 @@ vsctl_datum_from_string(struct vsctl_datum *datum, const struct vsctl_type *type
                                                : "set contains duplicate value");
             goto fail;
         }
+    next:
         p = skip_spaces(p);
         if (*p == ',') {
             p = skip_spaces(p + 1);

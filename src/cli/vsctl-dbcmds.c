@@ -1,9 +1,10 @@
 /*
- * vsctl-dbcmds — uvs-vsctl's generic database commands (get, set, add, remove, clear, list, find)
- * and `show`, with ovs-vsctl's syntax and output. See vsctl-cmds.h and ovs-vsctl(8) "Database
- * Commands".
+ * vsctl-dbcmds — uvs-vsctl's generic database commands (get, set, add, remove, clear, list, find,
+ * create, destroy, wait-until) and `show`, with ovs-vsctl's syntax and output. list and find print
+ * through vsctl-output.h. See vsctl-cmds.h and ovs-vsctl(8) "Database Commands".
  */
 #include "cli/vsctl-cmds.h"
+#include "cli/vsctl-output.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -102,16 +103,19 @@ cmd_get(struct vsctl_context *ctx)
         if (key_string) {
             union vsctl_atom key;
             if (!vsctl_type_is_map(&column->type)) {
-                vsctl_fatal("cannot specify key to get for non-map column %s", column->name);
+                vsctl_fatal("%s column %s is not a map: cannot get key \"%s\" of it",
+                            vsctl_row_label(row), column->name, key_string);
             }
             error = vsctl_atom_from_string(&key, &column->type.key, key_string);
             if (error) {
-                vsctl_fatal("%s", error);
+                vsctl_fatal("%s column %s: %s", vsctl_row_label(row), column->name, error);
             }
             long idx = vsctl_datum_find_key(datum, &key, &column->type);
             vsctl_atom_destroy(&key, column->type.key.type);
             if (idx < 0) {
                 if (if_exists) {
+                    /* ovs-vsctl prints an empty line for it. */
+                    ds_put_char(ctx->output, '\n');
                     free(key_string);
                     continue;
                 }
@@ -172,7 +176,7 @@ cmd_add(struct vsctl_context *ctx)
         struct vsctl_datum add;
         char *error = vsctl_datum_from_string(&add, &add_type, ctx->argv[i]);
         if (error) {
-            vsctl_fatal("%s", error);
+            vsctl_fatal("%s column %s: %s", vsctl_row_label(row), column->name, error);
         }
         for (size_t j = 0; j < add.n; j++) {
             /* Like ovs-vsctl, "add" never replaces the value of an existing map key. */
@@ -220,7 +224,7 @@ cmd_remove(struct vsctl_context *ctx)
             keys_only = true;
         }
         if (error) {
-            vsctl_fatal("%s", error);
+            vsctl_fatal("%s column %s: %s", vsctl_row_label(row), column->name, error);
         }
         for (size_t j = 0; j < rm.n; j++) {
             long idx = vsctl_datum_find_key(&datum, &rm.keys[j], &column->type);
@@ -293,8 +297,9 @@ cmd_create(struct vsctl_context *ctx)
         row = vsctl_db_insert_as(ctx->db, table, symbol->uuid);
     } else {
         row = vsctl_db_insert(ctx->db, table);
-        ctx->created = row;
     }
+    /* ovs-vsctl prints the new row's UUID, with or without --id. */
+    ctx->created = row;
     for (int i = 2; i < ctx->argc; i++) {
         vsctl_set_column(ctx, row, ctx->argv[i]);
     }
@@ -330,7 +335,7 @@ cmd_destroy(struct vsctl_context *ctx)
     }
 }
 
-/* ---- list, find ---- */
+/* ---- list, find, wait-until ---- */
 
 /* Columns to print: NULL stands for "_uuid". */
 static const struct vsctl_column **
@@ -353,24 +358,45 @@ list_columns(const struct vsctl_context *ctx, const struct vsctl_table *table, s
             columns[n++] = !strcasecmp(name, "_uuid") ? NULL : match_column(table, name);
         }
         free(copy);
+        if (!n) {
+            vsctl_fatal("--columns=%s: must specify at least one column name (e.g. "
+                        "--columns=name,_uuid)", spec);
+        }
     }
     *np = n;
     return columns;
 }
 
-static void
-list_record(struct vsctl_row *row, const struct vsctl_column **columns, size_t n, struct ds *out)
+static struct vsctl_output_table *
+start_output(const struct vsctl_column **columns, size_t n)
 {
+    struct vsctl_output_table *t = vsctl_output_table_create();
+    for (size_t i = 0; i < n; i++) {
+        vsctl_output_table_add_heading(t, columns[i] ? columns[i]->name : "_uuid");
+    }
+    return t;
+}
+
+static void
+list_record(struct vsctl_row *row, const struct vsctl_column **columns, size_t n,
+            struct vsctl_output_table *t)
+{
+    vsctl_output_table_add_row(t);
     for (size_t i = 0; i < n; i++) {
         if (!columns[i]) {
-            ds_put_format(out, "%-20s: %s\n", "_uuid", row->uuid);
+            vsctl_output_table_add_uuid(t, row->uuid);
         } else {
             vsctl_row_verify(row, columns[i]);
-            ds_put_format(out, "%-20s: ", columns[i]->name);
-            vsctl_datum_to_string(vsctl_row_read(row, columns[i]), &columns[i]->type, out);
-            ds_put_char(out, '\n');
+            vsctl_output_table_add_cell(t, vsctl_row_read(row, columns[i]), &columns[i]->type);
         }
     }
+}
+
+static void
+finish_output(struct vsctl_context *ctx, struct vsctl_output_table *t)
+{
+    vsctl_output_table_print(t, ctx->output);
+    vsctl_output_table_destroy(t);
 }
 
 static void
@@ -380,83 +406,210 @@ cmd_list(struct vsctl_context *ctx)
     bool must_exist = !vsctl_has_option(ctx, "--if-exists");
     size_t n_columns;
     const struct vsctl_column **columns = list_columns(ctx, table, &n_columns);
-    bool first = true;
+    struct vsctl_output_table *t = start_output(columns, n_columns);
+    struct vsctl_row *row;
 
     if (ctx->argc > 2) {
         for (int i = 2; i < ctx->argc; i++) {
-            struct vsctl_row *row;
             char *error = vsctl_db_find_record(ctx->db, table, ctx->argv[i], must_exist, &row);
             if (error) {
                 vsctl_fatal("%s", error);
             }
             if (row) {
-                if (!first) {
-                    ds_put_char(ctx->output, '\n');
-                }
-                first = false;
-                list_record(row, columns, n_columns, ctx->output);
+                list_record(row, columns, n_columns, t);
             }
         }
     } else {
-        struct vsctl_row *row;
         VSCTL_ROW_FOR_EACH (row, ctx->db, table) {
-            if (!first) {
-                ds_put_char(ctx->output, '\n');
-            }
-            first = false;
-            list_record(row, columns, n_columns, ctx->output);
+            list_record(row, columns, n_columns, t);
         }
     }
+    finish_output(ctx, t);
     free(columns);
 }
 
-/* True if ROW satisfies the find condition "COLUMN[:KEY]=VALUE". */
+/* The relational operators of find and wait-until (ovs-vsctl(8) "Database Commands"): the plain
+ * ones compare whole values (a set or map first by its number of elements, then element by
+ * element); the braced ones are set relations (subset, superset...). */
+enum relop {
+    RELOP_EQ, RELOP_NE, RELOP_LT, RELOP_GT, RELOP_LE, RELOP_GE,
+    RELOP_SET_EQ, RELOP_SET_NE, RELOP_SET_LT, RELOP_SET_GT, RELOP_SET_LE, RELOP_SET_GE,
+    RELOP_SET_IN, RELOP_SET_NOT_IN,
+};
+
+static const struct { const char *text; enum relop op; } relops[] = {
+    /* Longest first: "<=" must win over "<". */
+    { "{not-in}", RELOP_SET_NOT_IN }, { "{in}", RELOP_SET_IN },
+    { "{!=}", RELOP_SET_NE }, { "{<=}", RELOP_SET_LE }, { "{>=}", RELOP_SET_GE },
+    { "{=}", RELOP_SET_EQ }, { "{<}", RELOP_SET_LT }, { "{>}", RELOP_SET_GT },
+    { "!=", RELOP_NE }, { "<=", RELOP_LE }, { ">=", RELOP_GE },
+    { "=", RELOP_EQ }, { "<", RELOP_LT }, { ">", RELOP_GT },
+};
+
+static bool
+relop_is_set(enum relop op)
+{
+    return op >= RELOP_SET_EQ;
+}
+
+/* ovs-vsctl's order of values: by number of elements, then keys, then values. */
+static int
+datum_compare_3way(const struct vsctl_datum *a, const struct vsctl_datum *b,
+                   const struct vsctl_type *type)
+{
+    if (a->n != b->n) {
+        return a->n < b->n ? -1 : 1;
+    }
+    for (size_t i = 0; i < a->n; i++) {
+        int c = vsctl_atom_compare(&a->keys[i], &b->keys[i], type->key.type);
+        if (c) {
+            return c;
+        }
+    }
+    if (a->values && b->values) {
+        for (size_t i = 0; i < a->n; i++) {
+            int c = vsctl_atom_compare(&a->values[i], &b->values[i], type->value.type);
+            if (c) {
+                return c;
+            }
+        }
+    }
+    return 0;
+}
+
+/* True if every element (key and, for maps, value) of A is in B. */
+static bool
+datum_includes_all(const struct vsctl_datum *a, const struct vsctl_datum *b,
+                   const struct vsctl_type *type)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        long j = vsctl_datum_find_key(b, &a->keys[i], type);
+        if (j < 0) {
+            return false;
+        }
+        if (a->values && b->values
+            && vsctl_atom_compare(&a->values[i], &b->values[j], type->value.type)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool
+evaluate_relop(const struct vsctl_datum *a, const struct vsctl_datum *b,
+               const struct vsctl_type *type, enum relop op)
+{
+    switch (op) {
+    case RELOP_EQ:
+    case RELOP_SET_EQ:
+        return datum_compare_3way(a, b, type) == 0;
+    case RELOP_NE:
+    case RELOP_SET_NE:
+        return datum_compare_3way(a, b, type) != 0;
+    case RELOP_LT:
+        return datum_compare_3way(a, b, type) < 0;
+    case RELOP_GT:
+        return datum_compare_3way(a, b, type) > 0;
+    case RELOP_LE:
+        return datum_compare_3way(a, b, type) <= 0;
+    case RELOP_GE:
+        return datum_compare_3way(a, b, type) >= 0;
+    case RELOP_SET_LT:
+        return datum_includes_all(a, b, type) && a->n < b->n;
+    case RELOP_SET_GT:
+        return datum_includes_all(b, a, type) && a->n > b->n;
+    case RELOP_SET_LE:
+    case RELOP_SET_IN:
+        return datum_includes_all(a, b, type);
+    case RELOP_SET_NOT_IN:
+        /* No element of A is in B. */
+        for (size_t i = 0; i < a->n; i++) {
+            struct vsctl_datum one = { 1, &a->keys[i], a->values ? &a->values[i] : NULL };
+            if (datum_includes_all(&one, b, type)) {
+                return false;
+            }
+        }
+        return true;
+    case RELOP_SET_GE:
+        return datum_includes_all(b, a, type);
+    }
+    return false;
+}
+
+/* True if ROW satisfies the condition "COLUMN[:KEY]OP VALUE". */
 static bool
 row_matches(struct vsctl_row *row, const char *arg)
 {
     const struct vsctl_column *column;
-    char *key_string, *value_string;
-    char *error = vsctl_parse_column_key_value(arg, row->table, &column, &key_string,
-                                               &value_string);
-    bool match;
+    const char *p = arg;
+    char *name, *key_string = NULL;
+    char *error = vsctl_token_parse(&p, &name);
 
+    if (!error && !name[0]) {
+        error = xasprintf("%s: missing column name", arg);
+    }
+    if (!error) {
+        error = vsctl_table_match_column(row->table, name, &column);
+    }
+    free(name);
+    if (!error && *p == ':') {
+        p++;
+        error = vsctl_token_parse(&p, &key_string);
+    }
     if (error) {
         vsctl_fatal("%s", error);
     }
+
+    size_t k;
+    for (k = 0; k < ARRAY_SIZE(relops); k++) {
+        if (!strncmp(p, relops[k].text, strlen(relops[k].text))) {
+            break;
+        }
+    }
+    if (k == ARRAY_SIZE(relops)) {
+        vsctl_fatal("%s: missing operator and value (expected COLUMN[:KEY]OP VALUE with OP one "
+                    "of = != < > <= >= {=} {!=} {<} {>} {<=} {>=} {in} {not-in})", arg);
+    }
+    enum relop op = relops[k].op;
+    const char *value_string = p + strlen(relops[k].text);
     const struct vsctl_datum *have = vsctl_row_read(row, column);
+    struct vsctl_type want_type = unbounded_type(&column->type);
+    struct vsctl_datum want, have_value = VSCTL_DATUM_EMPTY;
+    bool match;
+
+    vsctl_row_verify(row, column);
     if (key_string) {
-        union vsctl_atom key, value;
+        union vsctl_atom key;
         if (!vsctl_type_is_map(&column->type)) {
-            vsctl_fatal("cannot specify key to check for non-map column %s", column->name);
+            vsctl_fatal("%s: column %s of table %s is not a map: it has no key \"%s\"", arg,
+                        column->name, row->table->name, key_string);
         }
         error = vsctl_atom_from_string(&key, &column->type.key, key_string);
-        if (!error) {
-            error = vsctl_atom_from_string(&value, &column->type.value, value_string);
-            if (error) {
-                vsctl_atom_destroy(&key, column->type.key.type);
-            }
-        }
         if (error) {
-            vsctl_fatal("%s", error);
+            vsctl_fatal("%s: %s", arg, error);
         }
         long idx = vsctl_datum_find_key(have, &key, &column->type);
-        match = idx >= 0 && !vsctl_atom_compare(&have->values[idx], &value,
-                                                column->type.value.type);
         vsctl_atom_destroy(&key, column->type.key.type);
-        vsctl_atom_destroy(&value, column->type.value.type);
-    } else {
-        struct vsctl_type want_type = unbounded_type(&column->type);
-        struct vsctl_datum want;
-        error = vsctl_datum_from_string(&want, &want_type, value_string);
-        if (error) {
-            vsctl_fatal("%s", error);
+        free(key_string);
+
+        /* Compare the key's value as a set of 0 or 1 element of the value type. */
+        want_type.key = column->type.value;
+        want_type.value.type = VSCTL_VOID;
+        if (idx < 0 && !relop_is_set(op)) {
+            return false;
         }
-        match = vsctl_datum_equals(have, &want, &column->type);
-        vsctl_datum_destroy(&want, &want_type);
+        if (idx >= 0) {
+            have_value.n = 1;
+            have_value.keys = &have->values[idx];
+        }
+        have = &have_value;
     }
-    vsctl_row_verify(row, column);
-    free(key_string);
-    free(value_string);
+    error = vsctl_datum_from_string(&want, &want_type, value_string);
+    if (error) {
+        vsctl_fatal("%s: column %s of table %s: %s", arg, column->name, row->table->name, error);
+    }
+    match = evaluate_relop(have, &want, &want_type, op);
+    vsctl_datum_destroy(&want, &want_type);
     return match;
 }
 
@@ -466,8 +619,8 @@ cmd_find(struct vsctl_context *ctx)
     const struct vsctl_table *table = match_table(ctx, ctx->argv[1]);
     size_t n_columns;
     const struct vsctl_column **columns = list_columns(ctx, table, &n_columns);
+    struct vsctl_output_table *t = start_output(columns, n_columns);
     struct vsctl_row *row;
-    bool first = true;
 
     VSCTL_ROW_FOR_EACH (row, ctx->db, table) {
         bool match = true;
@@ -475,14 +628,35 @@ cmd_find(struct vsctl_context *ctx)
             match = row_matches(row, ctx->argv[i]);
         }
         if (match) {
-            if (!first) {
-                ds_put_char(ctx->output, '\n');
-            }
-            first = false;
-            list_record(row, columns, n_columns, ctx->output);
+            list_record(row, columns, n_columns, t);
         }
     }
+    finish_output(ctx, t);
     free(columns);
+}
+
+/* wait-until TABLE RECORD [CONDITION]...: done when the record exists and every condition holds;
+ * otherwise asks the caller to wait for the next database change and run everything again. */
+static void
+cmd_wait_until(struct vsctl_context *ctx)
+{
+    const struct vsctl_table *table = match_table(ctx, ctx->argv[1]);
+    struct vsctl_row *row;
+    char *error = vsctl_db_find_record(ctx->db, table, ctx->argv[2], false, &row);
+
+    if (error) {
+        vsctl_fatal("%s", error);
+    }
+    if (!row) {
+        ctx->try_again = true;
+        return;
+    }
+    for (int i = 3; i < ctx->argc; i++) {
+        if (!row_matches(row, ctx->argv[i])) {
+            ctx->try_again = true;
+            return;
+        }
+    }
 }
 
 /* ---- show ---- */
@@ -604,5 +778,7 @@ const struct vsctl_command_syntax vsctl_db_commands[] = {
     { "clear", 3, INT_MAX, "TABLE RECORD COLUMN...", cmd_clear, "--if-exists", true },
     { "create", 1, INT_MAX, "TABLE [COLUMN[:KEY]=VALUE]...", cmd_create, "--id=", true },
     { "destroy", 1, INT_MAX, "TABLE [RECORD]...", cmd_destroy, "--if-exists,--all", true },
+    { "wait-until", 2, INT_MAX, "TABLE RECORD [COLUMN[:KEY]=VALUE]...", cmd_wait_until, "",
+      false },
     { NULL, 0, 0, NULL, NULL, NULL, false },
 };

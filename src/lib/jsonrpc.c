@@ -47,6 +47,8 @@ struct jsonrpc {
     /* Send side. */
     struct ds tx;
     size_t tx_start;
+
+    size_t max_msg;            /* bytes; a longer incoming message kills the connection */
 };
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(30, 30);
@@ -256,8 +258,15 @@ jsonrpc_open(struct stream *stream)
     struct jsonrpc *rpc = xzalloc(sizeof *rpc);
     rpc->stream = stream;
     rpc->name = xstrdup(stream_get_name(stream));
+    rpc->max_msg = JSONRPC_MAX_MSG;
     ds_init(&rpc->tx);
     return rpc;
+}
+
+void
+jsonrpc_set_max_msg_size(struct jsonrpc *rpc, size_t bytes)
+{
+    rpc->max_msg = bytes ? bytes : JSONRPC_MAX_MSG;
 }
 
 void
@@ -355,6 +364,9 @@ scan_message(struct jsonrpc *rpc, size_t *endp)
     }
     for (; rpc->scan < rpc->rx_len; rpc->scan++) {
         char c = rpc->rx[rpc->scan];
+        if (rpc->started && rpc->scan - rpc->rx_start >= rpc->max_msg) {
+            break;              /* Too long, complete or not: refused below. */
+        }
         if (!rpc->started) {
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
                 rpc->rx_start = rpc->scan + 1;
@@ -390,9 +402,9 @@ scan_message(struct jsonrpc *rpc, size_t *endp)
             }
         }
     }
-    if (rpc->started && rpc->rx_len - rpc->rx_start > JSONRPC_MAX_MSG) {
-        VLOG_WARN_RL(&rl, "%s: message exceeds the %u MiB limit", rpc->name,
-                     JSONRPC_MAX_MSG >> 20);
+    if (rpc->started && rpc->scan - rpc->rx_start >= rpc->max_msg) {
+        VLOG_WARN_RL(&rl, "%s: message exceeds the %zu-byte limit; closing the connection",
+                     rpc->name, rpc->max_msg);
         jsonrpc_error(rpc, -EMSGSIZE);
     }
     return false;

@@ -54,6 +54,9 @@ char *jsonrpc_msg_to_string(const struct jsonrpc_msg *);
 /* A connection. jsonrpc_open() takes ownership of STREAM. */
 struct jsonrpc *jsonrpc_open(struct stream *stream);
 void jsonrpc_close(struct jsonrpc *);
+/* Sets the largest incoming message accepted, in bytes (0: the default, 64 MiB); a larger one
+ * makes jsonrpc_recv() fail with -EMSGSIZE and kills the connection. */
+void jsonrpc_set_max_msg_size(struct jsonrpc *, size_t bytes);
 /* Flushes queued output as far as possible; call from the run loop. */
 void jsonrpc_run(struct jsonrpc *);
 /* Registers poll-loop waits for pending output. */
@@ -61,7 +64,8 @@ void jsonrpc_wait(struct jsonrpc *);
 /* Queues MSG for sending. Returns 0, or -errno if the connection has failed (MSG is freed anyway). */
 int jsonrpc_send(struct jsonrpc *, struct jsonrpc_msg *msg);
 /* Receives one message: 0 and *msgp set, -EAGAIN when none is complete, EOF as -EPIPE, a JSON or
- * protocol error as -EPROTO (logged with what was wrong), a message larger than 64 MiB as -EMSGSIZE.
+ * protocol error as -EPROTO (logged with what was wrong), a message larger than the limit
+ * (jsonrpc_set_max_msg_size(), default 64 MiB) as -EMSGSIZE.
  * After any error other than -EAGAIN the connection is dead. */
 int jsonrpc_recv(struct jsonrpc *, struct jsonrpc_msg **msgp);
 void jsonrpc_recv_wait(struct jsonrpc *);

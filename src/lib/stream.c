@@ -1,5 +1,6 @@
 /*
- * stream — non-blocking unix and TCP byte streams with OVS remote names. See stream.h.
+ * stream — non-blocking unix, TCP and SSL (OpenSSL) byte streams with OVS remote names. See
+ * stream.h.
  *
  * A struct stream is a connected (or connecting) socket plus its name; a struct pstream a listening
  * socket. Unix socket paths longer than sun_path are reached through /proc/self/fd/N/NAME, where N is
@@ -10,6 +11,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -21,6 +23,8 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "lib/poll-loop.h"
 #include "lib/util.h"
@@ -30,22 +34,192 @@ VLOG_DEFINE_THIS_MODULE(stream);
 
 /* ---- Types ---- */
 
-enum stream_state { SCS_CONNECTING, SCS_CONNECTED, SCS_FAILED };
+enum stream_state { SCS_CONNECTING, SCS_SSL_HANDSHAKE, SCS_CONNECTED, SCS_FAILED };
 
 struct stream {
-    char *name;                /* "unix:PATH", "tcp:IP:PORT" */
+    char *name;                /* "unix:PATH", "tcp:IP:PORT", "ssl:IP:PORT" */
     int fd;
     enum stream_state state;
     int error;                 /* SCS_FAILED: the negative errno */
+    SSL *ssl;                  /* ssl: streams only */
+    short ssl_want;            /* POLLIN or POLLOUT: what OpenSSL last waited for */
 };
 
 struct pstream {
     char *name;
     int fd;
+    bool ssl;                  /* pssl: wrap accepted connections in SSL */
     char *unlink_path;         /* punix: the socket file to remove on close */
     int bound_port;            /* ptcp: the port actually bound */
     unsigned int n_accepted;   /* for naming accepted unix streams */
 };
+
+/* ---- SSL configuration ---- */
+
+/* The files set by stream_ssl_set_files() and the context built from them (lazily, rebuilt when a
+ * file name changes). One context serves both directions: our certificate is presented, and the
+ * peer must present one signed by the CA (SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT). */
+static struct {
+    char *private_key, *certificate, *ca_cert;
+    SSL_CTX *ctx;
+    bool dirty;
+} ssl_cfg;
+
+static void
+replace_string(char **dst, const char *src)
+{
+    if (src && (!*dst || strcmp(*dst, src))) {
+        free(*dst);
+        *dst = xstrdup(src);
+        ssl_cfg.dirty = true;
+    }
+}
+
+void
+stream_ssl_set_files(const char *private_key, const char *certificate, const char *ca_cert)
+{
+    replace_string(&ssl_cfg.private_key, private_key);
+    replace_string(&ssl_cfg.certificate, certificate);
+    replace_string(&ssl_cfg.ca_cert, ca_cert);
+}
+
+/* Appends OpenSSL's queued error messages to DS and clears the queue. */
+static void
+put_ssl_errors(struct ds *ds)
+{
+    unsigned long e;
+    while ((e = ERR_get_error())) {
+        char buf[256];
+        ERR_error_string_n(e, buf, sizeof buf);
+        ds_put_format(ds, " (%s)", buf);
+    }
+}
+
+/* The SSL context, or NULL with *ERRORP (malloc'd) saying what is missing or wrong. */
+static SSL_CTX *
+ssl_get_ctx(char **errorp)
+{
+    *errorp = NULL;
+    if (ssl_cfg.ctx && !ssl_cfg.dirty) {
+        return ssl_cfg.ctx;
+    }
+    if (!ssl_cfg.private_key || !ssl_cfg.certificate || !ssl_cfg.ca_cert) {
+        *errorp = xasprintf("SSL needs a private key, a certificate and a CA certificate (missing: "
+                            "%s%s%s)", ssl_cfg.private_key ? "" : "private key ",
+                            ssl_cfg.certificate ? "" : "certificate ",
+                            ssl_cfg.ca_cert ? "" : "CA certificate");
+        return NULL;
+    }
+    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    if (!ctx) {
+        ds_put_cstr(&ds, "cannot create an SSL context");
+    } else if (!SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION)) {
+        ds_put_cstr(&ds, "cannot require TLS 1.2");
+    } else if (SSL_CTX_use_certificate_chain_file(ctx, ssl_cfg.certificate) != 1) {
+        ds_put_format(&ds, "%s: cannot load the certificate", ssl_cfg.certificate);
+    } else if (SSL_CTX_use_PrivateKey_file(ctx, ssl_cfg.private_key, SSL_FILETYPE_PEM) != 1) {
+        ds_put_format(&ds, "%s: cannot load the private key", ssl_cfg.private_key);
+    } else if (SSL_CTX_check_private_key(ctx) != 1) {
+        ds_put_format(&ds, "%s does not match the certificate %s", ssl_cfg.private_key,
+                      ssl_cfg.certificate);
+    } else if (SSL_CTX_load_verify_locations(ctx, ssl_cfg.ca_cert, NULL) != 1) {
+        ds_put_format(&ds, "%s: cannot load the CA certificate", ssl_cfg.ca_cert);
+    }
+    if (ds.len) {
+        put_ssl_errors(&ds);
+        if (ctx) {
+            SSL_CTX_free(ctx);
+        }
+        *errorp = ds_steal_cstr(&ds);
+        return NULL;
+    }
+    STACK_OF(X509_NAME) *cas = SSL_load_client_CA_file(ssl_cfg.ca_cert);
+    if (cas) {
+        SSL_CTX_set_client_CA_list(ctx, cas);
+    }
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    if (ssl_cfg.ctx) {
+        SSL_CTX_free(ssl_cfg.ctx);      /* Existing connections keep their own reference. */
+    }
+    ssl_cfg.ctx = ctx;
+    ssl_cfg.dirty = false;
+    return ctx;
+}
+
+bool
+stream_ssl_is_configured(void)
+{
+    char *error;
+    SSL_CTX *ctx = ssl_get_ctx(&error);
+    free(error);
+    return ctx != NULL;
+}
+
+/* Wraps connected socket S->fd in SSL as client (CONNECT) or server. Returns 0 or -errno. */
+static int
+ssl_attach(struct stream *s, bool connect)
+{
+    char *error;
+    SSL_CTX *ctx = ssl_get_ctx(&error);
+    if (!ctx) {
+        VLOG_WARN("%s: %s", s->name, error);
+        free(error);
+        return -ENOPROTOOPT;
+    }
+    s->ssl = SSL_new(ctx);
+    if (!s->ssl || SSL_set_fd(s->ssl, s->fd) != 1) {
+        struct ds ds = DS_EMPTY_INITIALIZER;
+        put_ssl_errors(&ds);
+        VLOG_WARN("%s: cannot set up SSL%s", s->name, ds_cstr(&ds));
+        ds_destroy(&ds);
+        return -ENOMEM;
+    }
+    if (connect) {
+        SSL_set_connect_state(s->ssl);
+    } else {
+        SSL_set_accept_state(s->ssl);
+    }
+    s->ssl_want = POLLOUT;
+    return 0;
+}
+
+/* Maps the result RET of an SSL_* call on S to -EAGAIN (setting what to wait for), 0 (clean end
+ * of stream) or -EPROTO/-errno (logged). */
+static int
+ssl_result(struct stream *s, int ret, const char *what)
+{
+    int err = SSL_get_error(s->ssl, ret);
+    switch (err) {
+    case SSL_ERROR_WANT_READ:
+        s->ssl_want = POLLIN;
+        return -EAGAIN;
+    case SSL_ERROR_WANT_WRITE:
+        s->ssl_want = POLLOUT;
+        return -EAGAIN;
+    case SSL_ERROR_ZERO_RETURN:
+        return 0;
+    case SSL_ERROR_SYSCALL:
+        if (!ERR_peek_error()) {
+            return errno && errno != EAGAIN ? -errno : 0;   /* EOF without close_notify. */
+        }
+        /* fall through */
+    default: {
+        struct ds ds = DS_EMPTY_INITIALIZER;
+        put_ssl_errors(&ds);
+        long verify = SSL_get_verify_result(s->ssl);
+        if (verify != X509_V_OK) {
+            ds_put_format(&ds, " (peer certificate: %s)",
+                          X509_verify_cert_error_string(verify));
+        }
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+        VLOG_WARN_RL(&rl, "%s: SSL %s failed%s", s->name, what, ds_cstr(&ds));
+        ds_destroy(&ds);
+        return -EPROTO;
+    }
+    }
+}
 
 /* ---- Address parsing ---- */
 
@@ -201,9 +375,21 @@ stream_verify_name(const char *name)
         }
         return NULL;
     } else if (!strncmp(name, "ssl:", 4)) {
-        return xasprintf("\"%s\": SSL connections are not supported yet (use tcp: or unix:)", name);
+        struct sockaddr_storage ss;
+        socklen_t len;
+        char *error = parse_active_tcp(name + 4, &ss, &len);
+        if (!error) {
+            ssl_get_ctx(&error);
+        }
+        if (error) {
+            char *e = xasprintf("%s: %s", name, error);
+            free(error);
+            return e;
+        }
+        return NULL;
     }
-    return xasprintf("\"%s\": unknown connection method (expected unix:PATH or tcp:IP:PORT)", name);
+    return xasprintf("\"%s\": unknown connection method (expected unix:PATH, tcp:IP:PORT or "
+                     "ssl:IP:PORT)", name);
 }
 
 char *
@@ -222,10 +408,21 @@ pstream_verify_name(const char *name)
         }
         return NULL;
     } else if (!strncmp(name, "pssl:", 5)) {
-        return xasprintf("\"%s\": SSL listeners are not supported yet (use ptcp: or punix:)", name);
+        struct sockaddr_storage ss;
+        socklen_t len;
+        char *error = parse_passive_tcp(name + 5, &ss, &len);
+        if (!error) {
+            ssl_get_ctx(&error);
+        }
+        if (error) {
+            char *e = xasprintf("%s: %s", name, error);
+            free(error);
+            return e;
+        }
+        return NULL;
     }
-    return xasprintf("\"%s\": unknown listening method (expected punix:PATH or ptcp:PORT[:IP])",
-                     name);
+    return xasprintf("\"%s\": unknown listening method (expected punix:PATH, ptcp:PORT[:IP] or "
+                     "pssl:PORT[:IP])", name);
 }
 
 /* ---- Active streams ---- */
@@ -267,7 +464,7 @@ stream_open(const char *name, struct stream **streamp)
         if (dirfd >= 0) {
             close(dirfd);
         }
-    } else if (!strncmp(name, "tcp:", 4)) {
+    } else if (!strncmp(name, "tcp:", 4) || !strncmp(name, "ssl:", 4)) {
         struct sockaddr_storage ss;
         socklen_t len;
         char *perr = parse_active_tcp(name + 4, &ss, &len);
@@ -296,8 +493,35 @@ stream_open(const char *name, struct stream **streamp)
         return error;
     }
     *streamp = stream_create(name, fd, SCS_CONNECTING);
+    if (!strncmp(name, "ssl:", 4)) {
+        error = ssl_attach(*streamp, true);
+        if (error) {
+            stream_close(*streamp);
+            *streamp = NULL;
+            return error;
+        }
+    }
     stream_connect(*streamp);
     return 0;
+}
+
+/* Advances S's SSL handshake. */
+static int
+ssl_handshake(struct stream *s)
+{
+    ERR_clear_error();
+    int ret = SSL_do_handshake(s->ssl);
+    if (ret == 1) {
+        s->state = SCS_CONNECTED;
+        return 0;
+    }
+    int error = ssl_result(s, ret, "handshake");
+    if (error == -EAGAIN) {
+        return error;
+    }
+    s->state = SCS_FAILED;
+    s->error = error ? error : -ECONNRESET;
+    return s->error;
 }
 
 int
@@ -307,6 +531,8 @@ stream_connect(struct stream *s)
         return 0;
     } else if (s->state == SCS_FAILED) {
         return s->error;
+    } else if (s->state == SCS_SSL_HANDSHAKE) {
+        return ssl_handshake(s);
     }
     struct pollfd pfd = { .fd = s->fd, .events = POLLOUT };
     int n = poll(&pfd, 1, 0);
@@ -324,6 +550,10 @@ stream_connect(struct stream *s)
         s->state = SCS_FAILED;
         s->error = -soerr;
         return s->error;
+    }
+    if (s->ssl) {
+        s->state = SCS_SSL_HANDSHAKE;
+        return ssl_handshake(s);
     }
     s->state = SCS_CONNECTED;
     return 0;
@@ -349,7 +579,8 @@ stream_open_block(const char *name, int timeout_ms, struct stream **streamp)
             }
             wait = (int) left;
         }
-        struct pollfd pfd = { .fd = s->fd, .events = POLLOUT };
+        struct pollfd pfd = { .fd = s->fd,
+                              .events = s->state == SCS_SSL_HANDSHAKE ? s->ssl_want : POLLOUT };
         poll(&pfd, 1, wait);
     }
     if (error) {
@@ -366,6 +597,11 @@ stream_recv(struct stream *s, void *buf, size_t n)
     int error = stream_connect(s);
     if (error) {
         return error;
+    }
+    if (s->ssl) {
+        ERR_clear_error();
+        int r = SSL_read(s->ssl, buf, n > INT_MAX ? INT_MAX : (int) n);
+        return r > 0 ? r : ssl_result(s, r, "receive");
     }
     for (;;) {
         ssize_t r = recv(s->fd, buf, n, 0);
@@ -387,6 +623,15 @@ stream_send(struct stream *s, const void *buf, size_t n)
     if (n == 0) {
         return 0;
     }
+    if (s->ssl) {
+        ERR_clear_error();
+        int r = SSL_write(s->ssl, buf, n > INT_MAX ? INT_MAX : (int) n);
+        if (r > 0) {
+            return r;
+        }
+        int error = ssl_result(s, r, "send");
+        return error ? error : -EPIPE;
+    }
     for (;;) {
         ssize_t r = send(s->fd, buf, n, MSG_NOSIGNAL);
         if (r >= 0) {
@@ -402,6 +647,8 @@ stream_connect_wait(struct stream *s)
 {
     if (s->state == SCS_CONNECTING) {
         poll_fd_wait(s->fd, POLLOUT);
+    } else if (s->state == SCS_SSL_HANDSHAKE) {
+        poll_fd_wait(s->fd, s->ssl_want);
     } else {
         poll_immediate_wake();
     }
@@ -412,10 +659,13 @@ stream_recv_wait(struct stream *s)
 {
     if (s->state == SCS_CONNECTING) {
         poll_fd_wait(s->fd, POLLOUT);
-    } else if (s->state == SCS_FAILED) {
-        poll_immediate_wake();
+    } else if (s->state == SCS_SSL_HANDSHAKE) {
+        poll_fd_wait(s->fd, s->ssl_want);
+    } else if (s->state == SCS_FAILED || (s->ssl && SSL_pending(s->ssl) > 0)) {
+        poll_immediate_wake();          /* Decrypted bytes are already buffered. */
     } else {
-        poll_fd_wait(s->fd, POLLIN);
+        /* OpenSSL may need to write (renegotiation) before it can read. */
+        poll_fd_wait(s->fd, s->ssl && s->ssl_want == POLLOUT ? POLLIN | POLLOUT : POLLIN);
     }
 }
 
@@ -424,8 +674,10 @@ stream_send_wait(struct stream *s)
 {
     if (s->state == SCS_FAILED) {
         poll_immediate_wake();
+    } else if (s->state == SCS_SSL_HANDSHAKE) {
+        poll_fd_wait(s->fd, s->ssl_want);
     } else {
-        poll_fd_wait(s->fd, POLLOUT);
+        poll_fd_wait(s->fd, s->ssl && s->ssl_want == POLLIN ? POLLIN | POLLOUT : POLLOUT);
     }
 }
 
@@ -445,6 +697,12 @@ void
 stream_close(struct stream *s)
 {
     if (s) {
+        if (s->ssl) {
+            if (s->state == SCS_CONNECTED) {
+                SSL_shutdown(s->ssl);       /* Best effort: sends close_notify, never waits. */
+            }
+            SSL_free(s->ssl);
+        }
         if (s->fd >= 0) {
             close(s->fd);
         }
@@ -488,14 +746,23 @@ pstream_open(const char *name, struct pstream **pstreamp)
             error = -errno;
         } else {
             unlink_path = xstrdup(path);
-            if (listen(fd, 64) < 0) {
+            /* Owner and group may connect, others not (as OVS): 0750 whatever the umask. */
+            if (chmod(path, 0750) < 0) {
+                error = -errno;
+            } else if (listen(fd, 64) < 0) {
                 error = -errno;
             }
         }
         if (dirfd >= 0) {
             close(dirfd);
         }
-    } else if (!strncmp(name, "ptcp:", 5)) {
+    } else if (!strncmp(name, "ptcp:", 5) || !strncmp(name, "pssl:", 5)) {
+        char *cerr = NULL;
+        if (!strncmp(name, "pssl:", 5) && !ssl_get_ctx(&cerr)) {
+            VLOG_WARN("%s: %s", name, cerr);
+            free(cerr);
+            return -ENOPROTOOPT;
+        }
         struct sockaddr_storage ss;
         socklen_t len;
         char *perr = parse_passive_tcp(name + 5, &ss, &len);
@@ -540,6 +807,7 @@ pstream_open(const char *name, struct pstream **pstreamp)
     ps->fd = fd;
     ps->unlink_path = unlink_path;
     ps->bound_port = port;
+    ps->ssl = !strncmp(name, "pssl:", 5);
     *pstreamp = ps;
     return 0;
 }
@@ -567,18 +835,27 @@ pstream_accept(struct pstream *ps, struct stream **streamp)
             struct sockaddr_in *sin = (struct sockaddr_in *) &ss;
             inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof ip);
             port = ntohs(sin->sin_port);
-            name = xasprintf("tcp:%s:%d", ip, port);
+            name = xasprintf("%s:%s:%d", ps->ssl ? "ssl" : "tcp", ip, port);
         } else {
             struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &ss;
             inet_ntop(AF_INET6, &sin6->sin6_addr, ip, sizeof ip);
             port = ntohs(sin6->sin6_port);
-            name = xasprintf("tcp:[%s]:%d", ip, port);
+            name = xasprintf("%s:[%s]:%d", ps->ssl ? "ssl" : "tcp", ip, port);
         }
     } else {
         name = xasprintf("unix#%u", ++ps->n_accepted);
     }
-    *streamp = stream_create(name, fd, SCS_CONNECTED);
+    struct stream *s = stream_create(name, fd, ps->ssl ? SCS_SSL_HANDSHAKE : SCS_CONNECTED);
     free(name);
+    if (ps->ssl) {
+        int error = ssl_attach(s, false);
+        if (error) {
+            stream_close(s);
+            return error;
+        }
+        s->ssl_want = POLLIN;       /* The server waits for the ClientHello. */
+    }
+    *streamp = s;
     return 0;
 }
 

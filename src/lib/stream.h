@@ -1,9 +1,15 @@
 /*
  * stream — byte streams over unix and TCP sockets, with OVS's remote syntax.
  *
- * Active names:  "unix:PATH", "tcp:IP:PORT" (IPv6 as "tcp:[::1]:PORT").
- * Passive names: "punix:PATH", "ptcp:PORT[:IP]" (IP defaults to 0.0.0.0).
- * SSL ("ssl:", "pssl:") arrives with the full database issue; the API already accommodates it.
+ * Active names:  "unix:PATH", "tcp:IP:PORT" (IPv6 as "tcp:[::1]:PORT"), "ssl:IP:PORT".
+ * Passive names: "punix:PATH", "ptcp:PORT[:IP]" (IP defaults to 0.0.0.0), "pssl:PORT[:IP]".
+ *
+ * SSL (TLS 1.2 or later, OpenSSL) needs stream_ssl_set_files() first: our private key and
+ * certificate are presented to the peer, and the peer must present a certificate signed by the CA
+ * certificate, in both directions (peer verification is always on, as in OVS). The handshake runs
+ * inside stream_connect() (active) or the first stream_recv()/stream_send() (accepted); its
+ * failures (e.g. "certificate verify failed") are logged with OpenSSL's reason and end the stream
+ * with -EPROTO.
  *
  * All sockets are non-blocking. Functions return 0 or a negative errno; -EAGAIN means "not yet, wait".
  * A stream belongs to one thread.
@@ -17,6 +23,12 @@
 
 struct stream;
 struct pstream;
+
+/* Sets the PEM files SSL streams use (NULL leaves that one unchanged); takes effect for streams
+ * opened afterwards. File errors are reported when an SSL stream is opened or a name verified. */
+void stream_ssl_set_files(const char *private_key, const char *certificate, const char *ca_cert);
+/* True if the three files are set and load (key matches certificate, CA readable). */
+bool stream_ssl_is_configured(void);
 
 /* Validates NAME's syntax without opening: returns NULL or a malloc'd message saying what is wrong. */
 char *stream_verify_name(const char *name);
@@ -41,7 +53,8 @@ const char *stream_get_name(const struct stream *);
 int stream_get_fd(const struct stream *);
 void stream_close(struct stream *);
 
-/* Listens on NAME. For punix, an existing socket file is unlinked first and the file is removed by
+/* Listens on NAME. For punix, an existing socket file is unlinked first, the new one is made mode
+ * 0750 (owner and group may connect) and the file is removed by
  * pstream_close(). Returns 0 or -errno. */
 int pstream_open(const char *name, struct pstream **pstreamp);
 /* Accepts one connection: returns 0 and sets *streamp, or -errno (-EAGAIN when none is pending). */

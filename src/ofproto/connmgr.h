@@ -19,16 +19,21 @@
  * waiting, connmgr_wait() asks the poll loop to wake immediately. A connection whose peer does not
  * read its replies stops being read once CONNMGR_TX_HIGH_WATER bytes are queued.
  *
- * Structure for later work: each connection is an ofconn in one list; listeners are "services".
- * Controllers (active tcp:/ssl: connections with reconnection and roles) will add ofconns of
- * another type to the same list.
+ * Controllers (connmgr_set_controllers(), below) add "primary" ofconns to the same list: active
+ * tcp:/unix: connections with reconnection backoff and inactivity probes, or connections accepted
+ * on ptcp:/punix: listeners. Each connection has a role (equal/master/slave, OpenFlow 1.3.5
+ * §6.3.6: slaves cannot change the switch) and an async configuration deciding which packet-ins
+ * and port status messages it gets. ssl:/pssl: targets use the key, certificate and CA set with
+ * stream_ssl_set_files() (the SSL table), with mutual certificate verification.
  *
  * Thread-safety: main thread only (like ofproto_run(), which drives it).
  */
 #ifndef UVS_CONNMGR_H
 #define UVS_CONNMGR_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct ofproto;
 struct connmgr;
@@ -56,5 +61,51 @@ void connmgr_destroy(struct connmgr *);
 size_t connmgr_n_conns(const struct connmgr *);
 /* The listener's name, e.g. "punix:/var/run/uvs/br0.mgmt". */
 const char *connmgr_listen_name(const struct connmgr *);
+
+/* Controllers (the Controller table): targets "tcp:IP:PORT", "ssl:IP:PORT", "unix:PATH" are
+ * connected to with backoff from 1 s doubling up to MAX_BACKOFF_MS (default 8000), "ptcp:",
+ * "pssl:", "punix:" listened on.
+ * PROBE_MS: an echo request after that much silence, and the connection is dropped after as long
+ * again (0 = never; default 5000). Connections of controllers are PRIMARY: they get packet-ins
+ * and port status by default; service connections (the management socket) only after a
+ * SET_CONFIG. Replaces the previous set; unchanged targets keep their connections. */
+struct connmgr_controller_cfg {
+    const char *target;
+    int max_backoff_ms;        /* <= 0: default */
+    int probe_ms;              /* < 0: default */
+    int rate_limit;            /* Packet-ins per second to this controller (<= 0: 1000; at least
+                                  100, Controller.controller_rate_limit). */
+    int burst_limit;           /* Bucket size (<= 0: rate / 4; at least 25). */
+};
+void connmgr_set_controllers(struct connmgr *, const struct connmgr_controller_cfg *, size_t n);
+size_t connmgr_n_controllers(const struct connmgr *);
+bool connmgr_is_any_controller_connected(const struct connmgr *);
+/* The longest inactivity probe interval of the controllers (5000 when none is set), ms. */
+int connmgr_max_probe_ms(const struct connmgr *);
+/* Bridge.protocols as a bitmap of versions (only those uvs speaks are ever offered). */
+void connmgr_set_allowed_versions(struct connmgr *, uint32_t versions);
+
+/* Status for Controller rows; strings are borrowed until the next connmgr call. */
+struct connmgr_controller_status {
+    const char *target;
+    bool is_connected;
+    const char *role;          /* "other", "master", "slave" */
+    const char *state;         /* "ACTIVE", "CONNECTING", "BACKOFF", "LISTENING" */
+    const char *last_error;    /* or NULL */
+    int sec_since_connect;     /* -1 = never */
+    int sec_since_disconnect;  /* -1 = never */
+};
+/* Fills *STATUS (malloc'd array, free() it) and returns the count. */
+size_t connmgr_get_controller_status(const struct connmgr *, struct connmgr_controller_status **);
+/* Whether the controller status changed since the last call. */
+bool connmgr_take_status_changed(struct connmgr *);
+
+/* Asynchronous messages to every connection that wants them (async config, role). */
+struct ofp_packet_in;
+struct ofp_phy_port;
+void connmgr_send_packet_in(struct connmgr *, const struct ofp_packet_in *, uint16_t max_len);
+void connmgr_send_port_status(struct connmgr *, uint8_t reason, const struct ofp_phy_port *);
+struct ofp_flow_removed;
+void connmgr_send_flow_removed(struct connmgr *, const struct ofp_flow_removed *);
 
 #endif

@@ -26,6 +26,7 @@ struct mac_learning {
     size_t n;
     unsigned idle_ms;
     unsigned max;
+    uint64_t n_learned, n_expired, n_evicted, n_moved;   /* For fdb/stats-show. */
 };
 
 static uint32_t
@@ -94,7 +95,9 @@ mac_learning_learn(struct mac_learning *ml, const struct eth_addr *mac, uint16_t
     if (!e) {
         if (ml->n >= ml->max) {
             mac_remove(ml, TAILQ_FIRST(&ml->lru));
+            ml->n_evicted++;
         }
+        ml->n_learned++;
         e = xzalloc(sizeof *e);
         e->mac = *mac;
         e->vlan = vlan;
@@ -106,6 +109,7 @@ mac_learning_learn(struct mac_learning *ml, const struct eth_addr *mac, uint16_t
     } else {
         if (e->port != port) {
             e->port = port;
+            ml->n_moved++;
             changed = true;
         }
         TAILQ_REMOVE(&ml->lru, e, lru_node);
@@ -130,6 +134,7 @@ mac_learning_expire(struct mac_learning *ml, long long now)
 
     while ((e = TAILQ_FIRST(&ml->lru)) && now - e->used >= ml->idle_ms) {
         mac_remove(ml, e);
+        ml->n_expired++;
         changed = true;
     }
     return changed;
@@ -184,4 +189,31 @@ mac_learning_format(const struct mac_learning *ml, long long now,
                       e->mac.ea[0], e->mac.ea[1], e->mac.ea[2], e->mac.ea[3], e->mac.ea[4],
                       e->mac.ea[5], (now - e->used) / 1000);
     }
+}
+
+bool
+mac_learning_set_config(struct mac_learning *ml, unsigned idle_time_s, unsigned max_entries)
+{
+    bool changed = false;
+
+    ml->idle_ms = (idle_time_s ? idle_time_s : MAC_ENTRY_DEFAULT_IDLE_TIME) * 1000u;
+    ml->max = max_entries ? max_entries : MAC_DEFAULT_MAX;
+    while (ml->n > ml->max) {
+        mac_remove(ml, TAILQ_FIRST(&ml->lru));
+        ml->n_evicted++;
+        changed = true;
+    }
+    return changed;
+}
+
+void
+mac_learning_format_stats(const struct mac_learning *ml, const char *bridge, struct ds *ds)
+{
+    ds_put_format(ds, "Statistics for bridge \"%s\":\n", bridge);
+    ds_put_format(ds, "  Current/maximum MAC entries in the table: %zu/%u\n", ml->n, ml->max);
+    ds_put_format(ds, "  Current static MAC entries in the table : 0\n");
+    ds_put_format(ds, "  Total number of learned MAC entries     : %"PRIu64"\n", ml->n_learned);
+    ds_put_format(ds, "  Total number of expired MAC entries     : %"PRIu64"\n", ml->n_expired);
+    ds_put_format(ds, "  Total number of evicted MAC entries     : %"PRIu64"\n", ml->n_evicted);
+    ds_put_format(ds, "  Total number of port moved MAC entries  : %"PRIu64"\n", ml->n_moved);
 }

@@ -34,6 +34,12 @@ bool mac_learning_expire(struct mac_learning *, long long now);
 bool mac_learning_flush_port(struct mac_learning *, uint32_t port);
 void mac_learning_flush(struct mac_learning *);
 size_t mac_learning_count(const struct mac_learning *);
+/* Changes the aging time (seconds; 0 = default 300) and the table size (0 = default 8192),
+ * evicting the least recently used entries over the new size. Returns true if any was evicted. */
+bool mac_learning_set_config(struct mac_learning *, unsigned idle_time_s, unsigned max_entries);
+/* Appends ovs-appctl fdb/stats-show's text for BRIDGE: current/maximum entries and the totals
+ * learned, expired, evicted and moved. */
+void mac_learning_format_stats(const struct mac_learning *, const char *bridge, struct ds *);
 /* Appends the table in ovs-appctl fdb/show's layout:
  *  " port  VLAN  MAC                Age"
  *  "    1     0  aa:bb:cc:dd:ee:01    3"

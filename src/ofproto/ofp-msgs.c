@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lib/util.h"
+#include "ofproto/ofp-actions.h"
 #include "ofproto/ofp-msgs.h"
 
 /* ---------------------------------------------------------------------------------------------
@@ -812,10 +813,35 @@ ofp_pull_table_stats(const uint8_t **pp, size_t *left, struct ofp_table_stats *t
 }
 
 #define OFP_PORT_STATS_LEN 112
+#define OFP14_PORT_STATS_LEN 120     /* 80 bytes and a 40-byte Ethernet property. */
 
 void
 ofp_mp_put_port_stats(struct ofp_mp_writer *w, const struct ofp_port_stats *s)
 {
+    if (w->version >= OFP14_VERSION) {
+        /* OpenFlow 1.4.1 §7.3.5.7: a length, the common counters, then an Ethernet property
+         * (type 0, 40 bytes) with frame, overrun, CRC errors and collisions. */
+        uint8_t *q = ofp_mp_reply_reserve(w, OFP14_PORT_STATS_LEN);
+        const uint64_t c[8] = {
+            s->rx_packets, s->tx_packets, s->rx_bytes, s->tx_bytes, s->rx_dropped,
+            s->tx_dropped, s->rx_errors, s->tx_errors,
+        };
+        memset(q, 0, OFP14_PORT_STATS_LEN);
+        ofp_set_be16(q, OFP14_PORT_STATS_LEN);
+        ofp_set_be32(q + 4, s->port_no);
+        ofp_set_be32(q + 8, s->duration_sec);
+        ofp_set_be32(q + 12, s->duration_nsec);
+        for (size_t i = 0; i < 8; i++) {
+            ofp_set_be64(q + 16 + 8 * i, c[i]);
+        }
+        ofp_set_be16(q + 80, 0);
+        ofp_set_be16(q + 82, 40);
+        ofp_set_be64(q + 88, s->rx_frame_err);
+        ofp_set_be64(q + 96, s->rx_over_err);
+        ofp_set_be64(q + 104, s->rx_crc_err);
+        ofp_set_be64(q + 112, s->collisions);
+        return;
+    }
     uint8_t *p = ofp_mp_reply_reserve(w, OFP_PORT_STATS_LEN);
     const uint64_t c[12] = {
         s->rx_packets, s->tx_packets, s->rx_bytes, s->tx_bytes, s->rx_dropped, s->tx_dropped,
@@ -852,10 +878,36 @@ ofp_pull_port_stats(const uint8_t **pp, size_t *left, struct ofp_port_stats *s,
 }
 
 #define OFP_PORT_LEN 64
+#define OFP14_PORT_LEN 72            /* 40 bytes and a 32-byte Ethernet property. */
+
+/* Writes PP as an OpenFlow 1.4 struct ofp_port (OpenFlow 1.4.1 §7.2.1) at P (72 bytes). */
+static void
+put_port14(uint8_t *p, const struct ofp_phy_port *pp)
+{
+    memset(p, 0, OFP14_PORT_LEN);
+    ofp_set_be32(p, pp->port_no);
+    ofp_set_be16(p + 4, OFP14_PORT_LEN);
+    memcpy(p + 8, pp->hw_addr.ea, ETH_ADDR_LEN);
+    memcpy(p + 16, pp->name, strnlen(pp->name, OFP_MAX_PORT_NAME_LEN - 1));
+    ofp_set_be32(p + 32, pp->config);
+    ofp_set_be32(p + 36, pp->state);
+    ofp_set_be16(p + 40, 0);            /* OFPPDPT_ETHERNET */
+    ofp_set_be16(p + 42, 32);
+    ofp_set_be32(p + 48, pp->curr);
+    ofp_set_be32(p + 52, pp->advertised);
+    ofp_set_be32(p + 56, pp->supported);
+    ofp_set_be32(p + 60, pp->peer);
+    ofp_set_be32(p + 64, pp->curr_speed);
+    ofp_set_be32(p + 68, pp->max_speed);
+}
 
 void
 ofp_mp_put_port(struct ofp_mp_writer *w, const struct ofp_phy_port *pp)
 {
+    if (w->version >= OFP14_VERSION) {
+        put_port14(ofp_mp_reply_reserve(w, OFP14_PORT_LEN), pp);
+        return;
+    }
     uint8_t *p = ofp_mp_reply_reserve(w, OFP_PORT_LEN);
     ofp_set_be32(p, pp->port_no);
     memcpy(p + 8, pp->hw_addr.ea, ETH_ADDR_LEN);
@@ -890,4 +942,299 @@ ofp_pull_port(const uint8_t **pp, size_t *left, struct ofp_phy_port *port, struc
         port->max_speed = ofp_get_be32(p + 60);
     }
     return error;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Asynchronous messages and roles.
+ * ------------------------------------------------------------------------------------------- */
+
+#define OFP_PACKET_IN_FIXED_LEN 24    /* Header through cookie, before the match. */
+#define OFP_PACKET_OUT_FIXED_LEN 24
+
+void
+ofp_encode_packet_in(struct ofpbuf *out, uint8_t version, uint32_t xid,
+                     const struct ofp_packet_in *pi)
+{
+    size_t start = ofp_msg_start(out, version, OFPT_PACKET_IN, xid);
+    struct match m;
+
+    ofpbuf_put_be32(out, pi->buffer_id);
+    ofpbuf_put_be16(out, pi->total_len);
+    ofpbuf_put_u8(out, pi->reason);
+    ofpbuf_put_u8(out, pi->table_id);
+    ofpbuf_put_be64(out, pi->cookie);
+    match_init_catchall(&m);
+    m.flow.in_port = pi->in_port;
+    m.wc.in_port = UINT32_MAX;
+    if (pi->metadata) {
+        m.flow.metadata = pi->metadata;
+        m.wc.metadata = UINT64_MAX;
+    }
+    ofp_put_match(out, &m);
+    ofpbuf_put_zeros(out, 2);
+    ofpbuf_put(out, pi->data, pi->data_len);
+    ofp_msg_finish(out, start);
+}
+
+int
+ofp_decode_packet_in(const void *msg, size_t len, struct ofp_packet_in *pi, struct ofperr *err)
+{
+    const uint8_t *p = msg;
+    struct match m;
+
+    memset(pi, 0, sizeof *pi);
+    if (len < OFP_PACKET_IN_FIXED_LEN + 8) {
+        return bad_len(err);
+    }
+    pi->buffer_id = ofp_get_be32(p + 8);
+    pi->total_len = ofp_get_be16(p + 12);
+    pi->reason = p[14];
+    pi->table_id = p[15];
+    pi->cookie = ofp_get_be64(p + 16);
+    const uint8_t *q = p + OFP_PACKET_IN_FIXED_LEN;
+    size_t left = len - OFP_PACKET_IN_FIXED_LEN;
+    int error = ofp_pull_match(&q, &left, &m, err);
+    if (error) {
+        return error;
+    }
+    if (left < 2) {
+        return bad_len(err);
+    }
+    pi->in_port = m.flow.in_port;
+    pi->metadata = m.flow.metadata;
+    pi->data = q + 2;
+    pi->data_len = left - 2;
+    return 0;
+}
+
+void
+ofp_encode_packet_out(struct ofpbuf *out, uint8_t version, uint32_t xid,
+                      const struct ofp_packet_out *po)
+{
+    size_t start = ofp_msg_start(out, version, OFPT_PACKET_OUT, xid);
+
+    ofpbuf_put_be32(out, po->buffer_id);
+    ofpbuf_put_be32(out, po->in_port);
+    size_t len_ofs = out->size;
+    ofpbuf_put_be16(out, 0);
+    ofpbuf_put_zeros(out, 6);
+    size_t acts = out->size;
+    ofp_put_actions(out, &po->ofpacts);
+    ofp_set_be16(out->data + len_ofs, out->size - acts);
+    ofpbuf_put(out, po->data, po->data_len);
+    ofp_msg_finish(out, start);
+}
+
+int
+ofp_decode_packet_out(const void *msg, size_t len, struct ofp_packet_out *po, struct ofperr *err)
+{
+    const uint8_t *p = msg;
+
+    memset(po, 0, sizeof *po);
+    ofpacts_init(&po->ofpacts);
+    if (len < OFP_PACKET_OUT_FIXED_LEN) {
+        return bad_len(err);
+    }
+    po->buffer_id = ofp_get_be32(p + 8);
+    po->in_port = ofp_get_be32(p + 12);
+    size_t acts_len = ofp_get_be16(p + 16);
+    if (acts_len > len - OFP_PACKET_OUT_FIXED_LEN || acts_len % 8) {
+        return bad_len(err);
+    }
+    if (po->in_port == 0 || (po->in_port >= OFPP_MAX && po->in_port != OFPP_CONTROLLER
+                             && po->in_port != OFPP_LOCAL && po->in_port != OFPP_ANY)) {
+        err->type = OFPET_BAD_REQUEST;
+        err->code = OFPBRC_BAD_PORT;
+        return -EPROTO;
+    }
+    int error = ofp_decode_actions(p + OFP_PACKET_OUT_FIXED_LEN, acts_len, &po->ofpacts, err);
+    if (error) {
+        return error;
+    }
+    po->data = p + OFP_PACKET_OUT_FIXED_LEN + acts_len;
+    po->data_len = len - OFP_PACKET_OUT_FIXED_LEN - acts_len;
+    return 0;
+}
+
+void
+ofp_encode_role(struct ofpbuf *out, uint8_t version, uint8_t type, uint32_t xid, uint32_t role,
+                uint64_t generation_id)
+{
+    size_t start = ofp_msg_start(out, version, type, xid);
+    ofpbuf_put_be32(out, role);
+    ofpbuf_put_zeros(out, 4);
+    ofpbuf_put_be64(out, generation_id);
+    ofp_msg_finish(out, start);
+}
+
+int
+ofp_decode_role(const void *msg, size_t len, uint32_t *role, uint64_t *generation_id,
+                struct ofperr *err)
+{
+    const uint8_t *p = msg;
+    if (len != 24) {
+        return bad_len(err);
+    }
+    *role = ofp_get_be32(p + 8);
+    *generation_id = ofp_get_be64(p + 16);
+    return 0;
+}
+
+void
+ofp_encode_async_config(struct ofpbuf *out, uint8_t version, uint8_t type, uint32_t xid,
+                        const struct ofp_async_config *ac)
+{
+    size_t start = ofp_msg_start(out, version, type, xid);
+    for (int i = 0; i < 2; i++) {
+        ofpbuf_put_be32(out, ac->packet_in_mask[i]);
+    }
+    for (int i = 0; i < 2; i++) {
+        ofpbuf_put_be32(out, ac->port_status_mask[i]);
+    }
+    for (int i = 0; i < 2; i++) {
+        ofpbuf_put_be32(out, ac->flow_removed_mask[i]);
+    }
+    ofp_msg_finish(out, start);
+}
+
+int
+ofp_decode_async_config(const void *msg, size_t len, struct ofp_async_config *ac,
+                        struct ofperr *err)
+{
+    const uint8_t *p = msg;
+    if (len != 32) {
+        return bad_len(err);
+    }
+    for (int i = 0; i < 2; i++) {
+        ac->packet_in_mask[i] = ofp_get_be32(p + 8 + 4 * i);
+        ac->port_status_mask[i] = ofp_get_be32(p + 16 + 4 * i);
+        ac->flow_removed_mask[i] = ofp_get_be32(p + 24 + 4 * i);
+    }
+    return 0;
+}
+
+void
+ofp_encode_port_status(struct ofpbuf *out, uint8_t version, uint32_t xid, uint8_t reason,
+                       const struct ofp_phy_port *pp)
+{
+    size_t start = ofp_msg_start(out, version, OFPT_PORT_STATUS, xid);
+
+    ofpbuf_put_u8(out, reason);
+    ofpbuf_put_zeros(out, 7);
+    /* The port body is the same struct ofp_port as in port descriptions. */
+    if (version >= OFP14_VERSION) {
+        put_port14(ofpbuf_put_zeros(out, OFP14_PORT_LEN), pp);
+        ofp_msg_finish(out, start);
+        return;
+    }
+    uint8_t *p = ofpbuf_put_zeros(out, OFP_PORT_LEN);
+    ofp_set_be32(p, pp->port_no);
+    memcpy(p + 8, pp->hw_addr.ea, ETH_ADDR_LEN);
+    put_string(p + 16, pp->name, OFP_MAX_PORT_NAME_LEN);
+    ofp_set_be32(p + 32, pp->config);
+    ofp_set_be32(p + 36, pp->state);
+    ofp_set_be32(p + 40, pp->curr);
+    ofp_set_be32(p + 44, pp->advertised);
+    ofp_set_be32(p + 48, pp->supported);
+    ofp_set_be32(p + 52, pp->peer);
+    ofp_set_be32(p + 56, pp->curr_speed);
+    ofp_set_be32(p + 60, pp->max_speed);
+    ofp_msg_finish(out, start);
+}
+
+int
+ofp_decode_port_status(const void *msg, size_t len, uint8_t *reason, struct ofp_phy_port *port,
+                       struct ofperr *err)
+{
+    const uint8_t *p = msg;
+    if (len != 16 + OFP_PORT_LEN) {
+        return bad_len(err);
+    }
+    *reason = p[8];
+    const uint8_t *q = p + 16;
+    size_t left = OFP_PORT_LEN;
+    return ofp_pull_port(&q, &left, port, err);
+}
+
+#define OFP_FLOW_REMOVED_FIXED_LEN 48   /* Header through byte_count, before the match. */
+
+void
+ofp_encode_flow_removed(struct ofpbuf *out, uint8_t version, uint32_t xid,
+                        const struct ofp_flow_removed *fr)
+{
+    size_t start = ofp_msg_start(out, version, OFPT_FLOW_REMOVED, xid);
+    ofpbuf_put_be64(out, fr->cookie);
+    ofpbuf_put_be16(out, fr->priority);
+    ofpbuf_put_u8(out, fr->reason);
+    ofpbuf_put_u8(out, fr->table_id);
+    ofpbuf_put_be32(out, fr->duration_sec);
+    ofpbuf_put_be32(out, fr->duration_nsec);
+    ofpbuf_put_be16(out, fr->idle_timeout);
+    ofpbuf_put_be16(out, fr->hard_timeout);
+    ofpbuf_put_be64(out, fr->packet_count);
+    ofpbuf_put_be64(out, fr->byte_count);
+    ofp_put_match(out, &fr->match);
+    ofp_msg_finish(out, start);
+}
+
+int
+ofp_decode_flow_removed(const void *msg, size_t len, struct ofp_flow_removed *fr,
+                        struct ofperr *err)
+{
+    const uint8_t *p = msg;
+
+    memset(fr, 0, sizeof *fr);
+    if (len < OFP_FLOW_REMOVED_FIXED_LEN + 8) {
+        return bad_len(err);
+    }
+    fr->cookie = ofp_get_be64(p + 8);
+    fr->priority = ofp_get_be16(p + 16);
+    fr->reason = p[18];
+    fr->table_id = p[19];
+    fr->duration_sec = ofp_get_be32(p + 20);
+    fr->duration_nsec = ofp_get_be32(p + 24);
+    fr->idle_timeout = ofp_get_be16(p + 28);
+    fr->hard_timeout = ofp_get_be16(p + 30);
+    fr->packet_count = ofp_get_be64(p + 32);
+    fr->byte_count = ofp_get_be64(p + 40);
+    const uint8_t *q = p + OFP_FLOW_REMOVED_FIXED_LEN;
+    size_t left = len - OFP_FLOW_REMOVED_FIXED_LEN;
+    return ofp_pull_match(&q, &left, &fr->match, err);
+}
+
+#define OFP_PORT_MOD_LEN 40
+
+void
+ofp_encode_port_mod(struct ofpbuf *out, uint8_t version, uint32_t xid,
+                    const struct ofp_port_mod *pm)
+{
+    size_t start = ofp_msg_start(out, version, OFPT_PORT_MOD, xid);
+    ofpbuf_put_be32(out, pm->port_no);
+    ofpbuf_put_zeros(out, 4);
+    ofpbuf_put(out, pm->hw_addr.ea, ETH_ADDR_LEN);
+    ofpbuf_put_zeros(out, 2);
+    ofpbuf_put_be32(out, pm->config);
+    ofpbuf_put_be32(out, pm->mask);
+    ofpbuf_put_be32(out, pm->advertise);
+    ofpbuf_put_zeros(out, 4);
+    ofp_msg_finish(out, start);
+}
+
+int
+ofp_decode_port_mod(const void *msg, size_t len, struct ofp_port_mod *pm, struct ofperr *err)
+{
+    const uint8_t *p = msg;
+    /* OpenFlow 1.4 moved 'advertise' into an optional property: 32 bytes without it. */
+    if (len != OFP_PORT_MOD_LEN && !(len >= 32 && len % 8 == 0 && p[0] >= OFP14_VERSION)) {
+        return bad_len(err);
+    }
+    pm->advertise = 0;
+    pm->port_no = ofp_get_be32(p + 8);
+    memcpy(pm->hw_addr.ea, p + 16, ETH_ADDR_LEN);
+    pm->config = ofp_get_be32(p + 24);
+    pm->mask = ofp_get_be32(p + 28);
+    if (p[0] < OFP14_VERSION) {
+        pm->advertise = ofp_get_be32(p + 32);
+    }
+    return 0;
 }

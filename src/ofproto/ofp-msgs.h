@@ -1,6 +1,7 @@
 /*
  * ofp-msgs — the OpenFlow wire codec: framing, and the encoders and decoders of the messages the
- * switch (connmgr) and uvs-ofctl exchange. The wire format is OpenFlow 1.3.5 (version 0x04); the
+ * switch (connmgr) and uvs-ofctl exchange. The wire format is OpenFlow 1.3.5 (version 0x04), and
+ * OpenFlow 1.4 (0x05) where it differs for the messages the switch sends (ports); the
  * decoded forms are the version-independent structs of ofp-types.h, so adding OpenFlow 1.0/1.4/1.5
  * means adding cases to these functions, not changing their callers.
  *
@@ -137,8 +138,12 @@ void ofp_encode_simple(struct ofpbuf *out, uint8_t version, uint8_t type, uint32
  * ------------------------------------------------------------------------------------------- */
 
 #define OFP_VERSION_BIT(V) (1u << (V))
-/* The versions uvs speaks (a bitmap). Only 1.3 for now. */
-#define OFP_SUPPORTED_VERSIONS OFP_VERSION_BIT(OFP13_VERSION)
+/* The versions the switch speaks (a bitmap): OpenFlow 1.3 and 1.4. For 1.4 the switch encodes
+ * its port descriptions, port statistics and port status in the 1.4 forms (with properties); the
+ * other messages it serves are the same in both. The decoders of those port messages
+ * (ofp_pull_port(), ofp_pull_port_stats(), ofp_decode_port_status()) read 1.3 only, so
+ * uvs-ofctl speaks 1.3. */
+#define OFP_SUPPORTED_VERSIONS (OFP_VERSION_BIT(OFP13_VERSION) | OFP_VERSION_BIT(OFP14_VERSION))
 
 /* Appends a HELLO whose header carries the highest version in VERSIONS (a non-empty bitmap) and
  * whose version-bitmap element lists all of VERSIONS. */
@@ -252,12 +257,11 @@ void ofp_put_match(struct ofpbuf *out, const struct match *);
  * with an OFPET_BAD_MATCH error. */
 int ofp_pull_match(const uint8_t **p, size_t *left, struct match *, struct ofperr *err);
 
-/* Appends OFPACTS as instructions: nothing for an empty list (drop), otherwise one
- * OFPIT_APPLY_ACTIONS with the actions. */
+/* Instructions and actions: ofp_put_instructions() and ofp_decode_instructions() are declared and
+ * documented in ofp-actions.h (apply/write/clear actions, write_metadata, goto_table, and the
+ * actions output, push/pop_vlan, set_field, dec_nw_ttl, set_nw_ttl and the Nicira resubmit,
+ * reg_load, reg_move and note). */
 void ofp_put_instructions(struct ofpbuf *out, const struct ofpacts *);
-/* Decodes LEN bytes of instructions into OFPACTS (which it initializes). Only APPLY_ACTIONS with
- * OUTPUT actions is supported; other instructions give OFPBIC_UNSUP_INST (or UNKNOWN_INST), other
- * actions OFPBAC_BAD_TYPE, invalid output ports OFPBAC_BAD_OUT_PORT. Returns 0 or -EPROTO. */
 int ofp_decode_instructions(const uint8_t *p, size_t len, struct ofpacts *, struct ofperr *err);
 
 /* ---------------------------------------------------------------------------------------------
@@ -388,8 +392,9 @@ int ofp_pull_table_stats(const uint8_t **p, size_t *left, struct ofp_table_stats
 
 /* OFPMP_TABLE_FEATURES entries (OpenFlow 1.3.5 §7.3.5.5): the fixed part of struct
  * ofp_table_features; ofp_mp_put_table_features() adds the properties describing what uvs
- * supports: instruction apply_actions, action output, no next tables, no write actions or
- * set-fields (empty properties, which ovs-ofctl still requires), and the OXM fields
+ * supports: instructions goto_table (to the later tables, listed as next tables), write_metadata,
+ * write/apply/clear_actions; actions output, push/pop_vlan, set/dec_nw_ttl, set_field (with the
+ * OXM fields it can set); and the OXM fields
  * ofp_put_match() encodes (as MATCH and WILDCARDS, with the has-mask bit on maskable fields).
  * ovs-ofctl 3.1 requests this before parsing any flow (to learn table names), so a switch must
  * answer it. */
@@ -412,5 +417,117 @@ int ofp_pull_port_stats(const uint8_t **p, size_t *left, struct ofp_port_stats *
 /* OFPMP_PORT_DESC entries (struct ofp_port). */
 void ofp_mp_put_port(struct ofp_mp_writer *, const struct ofp_phy_port *);
 int ofp_pull_port(const uint8_t **p, size_t *left, struct ofp_phy_port *, struct ofperr *err);
+
+/* ---------------------------------------------------------------------------------------------
+ * Asynchronous messages and controller roles (OpenFlow 1.3.5 §7.4.1, §7.3.7, §7.3.9, §7.3.10,
+ * §7.4.3).
+ * ------------------------------------------------------------------------------------------- */
+
+/* Packet-in reasons (enum ofp_packet_in_reason). */
+#define OFPR_NO_MATCH 0
+#define OFPR_ACTION 1
+#define OFPR_INVALID_TTL 2
+
+/* A packet-in. The match carries in_port (and metadata when nonzero). */
+struct ofp_packet_in {
+    uint32_t buffer_id;        /* OFP_NO_BUFFER: uvs never buffers. */
+    uint16_t total_len;        /* Full length of the frame, bytes. */
+    uint8_t reason;            /* OFPR_* */
+    uint8_t table_id;
+    uint64_t cookie;
+    uint32_t in_port;          /* OpenFlow port. */
+    uint64_t metadata;
+    const uint8_t *data;       /* The frame (possibly cut to the controller's max_len). */
+    size_t data_len;
+};
+void ofp_encode_packet_in(struct ofpbuf *out, uint8_t version, uint32_t xid,
+                          const struct ofp_packet_in *);
+/* DATA points into MSG. Returns 0 or -EPROTO (OFPBRC_BAD_LEN, match errors). */
+int ofp_decode_packet_in(const void *msg, size_t len, struct ofp_packet_in *, struct ofperr *err);
+
+/* A packet-out. Actions are a bare list (ofp-actions.h); OFPP_TABLE is allowed. */
+struct ofp_packet_out {
+    uint32_t buffer_id;
+    uint32_t in_port;          /* OFPP_CONTROLLER (or OFPP_ANY) when the packet has none. */
+    struct ofpacts ofpacts;    /* Owned. */
+    const uint8_t *data;       /* Points into the message. */
+    size_t data_len;
+};
+#define OFPBRC_BUFFER_UNKNOWN 8
+#define OFPBRC_IS_SLAVE 10
+void ofp_encode_packet_out(struct ofpbuf *out, uint8_t version, uint32_t xid,
+                           const struct ofp_packet_out *);
+/* Initializes PO->ofpacts even on error. Returns 0 or -EPROTO (OFPBRC_BAD_LEN, action errors,
+ * OFPBRC_BAD_PORT for an invalid in_port). */
+int ofp_decode_packet_out(const void *msg, size_t len, struct ofp_packet_out *,
+                          struct ofperr *err);
+
+/* Controller roles (enum ofp_controller_role). */
+#define OFPCR_ROLE_NOCHANGE 0
+#define OFPCR_ROLE_EQUAL 1
+#define OFPCR_ROLE_MASTER 2
+#define OFPCR_ROLE_SLAVE 3
+#define OFPET_ROLE_REQUEST_FAILED 11
+#define OFPRRFC_STALE 0
+#define OFPRRFC_BAD_ROLE 2
+/* ROLE_REQUEST / ROLE_REPLY (TYPE) body. */
+void ofp_encode_role(struct ofpbuf *out, uint8_t version, uint8_t type, uint32_t xid,
+                     uint32_t role, uint64_t generation_id);
+int ofp_decode_role(const void *msg, size_t len, uint32_t *role, uint64_t *generation_id,
+                    struct ofperr *err);
+
+/* Asynchronous configuration (struct ofp_async_config): bitmaps of reasons, [0] for master and
+ * equal, [1] for slave. */
+struct ofp_async_config {
+    uint32_t packet_in_mask[2];
+    uint32_t port_status_mask[2];
+    uint32_t flow_removed_mask[2];
+};
+/* TYPE is OFPT_GET_ASYNC_REPLY or OFPT_SET_ASYNC. */
+void ofp_encode_async_config(struct ofpbuf *out, uint8_t version, uint8_t type, uint32_t xid,
+                             const struct ofp_async_config *);
+int ofp_decode_async_config(const void *msg, size_t len, struct ofp_async_config *,
+                            struct ofperr *err);
+
+/* FLOW_REMOVED (OpenFlow 1.3.5 §7.4.2), for rules added with send_flow_rem. */
+#define OFPRR_IDLE_TIMEOUT 0
+#define OFPRR_HARD_TIMEOUT 1
+#define OFPRR_DELETE 2
+struct ofp_flow_removed {
+    uint64_t cookie;
+    uint16_t priority;
+    uint8_t reason;            /* OFPRR_* */
+    uint8_t table_id;
+    uint32_t duration_sec, duration_nsec;
+    uint16_t idle_timeout, hard_timeout;
+    uint64_t packet_count, byte_count;
+    struct match match;
+};
+void ofp_encode_flow_removed(struct ofpbuf *out, uint8_t version, uint32_t xid,
+                             const struct ofp_flow_removed *);
+int ofp_decode_flow_removed(const void *msg, size_t len, struct ofp_flow_removed *,
+                            struct ofperr *err);
+
+/* PORT_MOD (OpenFlow 1.3.5 §7.3.3): set the CONFIG bits under MASK (OFPPC_*) of PORT_NO. */
+#define OFPPMFC_BAD_PORT 0
+struct ofp_port_mod {
+    uint32_t port_no;
+    struct eth_addr hw_addr;
+    uint32_t config;
+    uint32_t mask;
+    uint32_t advertise;
+};
+void ofp_encode_port_mod(struct ofpbuf *out, uint8_t version, uint32_t xid,
+                         const struct ofp_port_mod *);
+int ofp_decode_port_mod(const void *msg, size_t len, struct ofp_port_mod *, struct ofperr *err);
+
+/* PORT_STATUS (reason OFPPR_ADD 0, OFPPR_DELETE 1, OFPPR_MODIFY 2). */
+#define OFPPR_ADD 0
+#define OFPPR_DELETE 1
+#define OFPPR_MODIFY 2
+void ofp_encode_port_status(struct ofpbuf *out, uint8_t version, uint32_t xid, uint8_t reason,
+                            const struct ofp_phy_port *);
+int ofp_decode_port_status(const void *msg, size_t len, uint8_t *reason, struct ofp_phy_port *,
+                           struct ofperr *err);
 
 #endif

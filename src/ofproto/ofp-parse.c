@@ -135,7 +135,7 @@ parse_uint_masked(const char *name, char *s, uint64_t max, uint64_t *v, uint64_t
     error = parse_uint(name, s, max, v);
     if (!error) {
         *m = max;
-        if (slash) {
+        if (slash && strcmp(slash + 1, "-1")) {     /* "/-1" is all ones, as in ovs-ofctl. */
             error = parse_uint(name, slash + 1, max, m);
         }
     }
@@ -334,75 +334,6 @@ ofp_parse_port(const char *s, const char *field, ofp_port_name_cb *cb, void *aux
 /* ---------------------------------------------------------------------------------------------
  * Actions.
  * ------------------------------------------------------------------------------------------- */
-
-static char *
-parse_controller(const char *key, const char *arg, struct ofpacts *acts)
-{
-    uint64_t max_len = OFPCML_NO_BUFFER;
-
-    if (*arg) {
-        const char *v = arg;
-        if (!strncmp(arg, "max_len=", 8)) {
-            v = arg + 8;
-        } else if (!isdigit((unsigned char) arg[0])) {
-            return xasprintf("%s:%s: unknown controller argument \"%s\" (expected max_len=N)",
-                             key, arg, arg);
-        }
-        char *error = parse_uint("controller max_len", v, UINT16_MAX, &max_len);
-        if (error) {
-            return error;
-        }
-    }
-    ofpacts_add_output(acts, OFPP_CONTROLLER, max_len);
-    return NULL;
-}
-
-char *
-ofp_parse_actions(const char *str, ofp_port_name_cb *cb, void *aux, struct ofpacts *acts)
-{
-    char *copy = xstrdup(str);
-    char *pos = copy, *key, *value;
-    char *error = NULL;
-    bool drop = false;
-    size_t n_items = 0;
-
-    ofpacts_init(acts);
-    while (!error && next_keyword(&pos, &key, &value)) {
-        uint32_t port;
-
-        n_items++;
-        if (!strcasecmp(key, "drop")) {
-            drop = true;
-        } else if (!strcasecmp(key, "output")) {
-            if (!*value) {
-                error = xstrdup("output: missing port (use output:PORT)");
-            } else if (!port_from_string(value, cb, aux, &port) || port == OFPP_ANY
-                       || port == OFPP_TABLE) {
-                error = xasprintf("%s: output to unknown port", value);
-            } else if (port == OFPP_CONTROLLER) {
-                ofpacts_add_output(acts, port, OFPCML_NO_BUFFER);
-            } else {
-                ofpacts_add_output(acts, port, 0);
-            }
-        } else if (!strcasecmp(key, "controller")) {
-            error = parse_controller(key, value, acts);
-        } else if (*value) {
-            error = xasprintf("unknown action %s", key);
-        } else if (port_from_string(key, cb, aux, &port) && port != OFPP_ANY
-                   && port != OFPP_TABLE) {
-            ofpacts_add_output(acts, port, port == OFPP_CONTROLLER ? OFPCML_NO_BUFFER : 0);
-        } else if (isdigit((unsigned char) key[0])) {
-            error = xasprintf("%s: output to unknown port", key);
-        } else {
-            error = xasprintf("unknown action %s", key);
-        }
-    }
-    if (!error && drop && n_items > 1) {
-        error = xstrdup("\"drop\" must not be accompanied by any other action");
-    }
-    free(copy);
-    return error;
-}
 
 /* ---------------------------------------------------------------------------------------------
  * Match fields.
@@ -815,6 +746,7 @@ parse_flow__(const char *str, unsigned int allowed, const char *what, ofp_port_n
 
     while (!error && next_keyword(&pos, &key, &value)) {
         const struct field_def *fd;
+        const struct ofp_field *rf;
         uint64_t v;
         size_t i;
 
@@ -884,6 +816,14 @@ parse_flow__(const char *str, unsigned int allowed, const char *what, ofp_port_n
                 error = xasprintf("out_port is not allowed when %s", what);
             } else {
                 error = ofp_parse_port(value, "out_port", cb, aux, &pf->out_port);
+            }
+        } else if (!strncmp(key, "reg", 3) && isdigit((unsigned char) key[3])
+                   && (rf = ofp_field_by_name(key)) != NULL && rf->len == 4) {
+            uint64_t rv, rm;
+            if (!(error = parse_uint_masked(key, value, UINT32_MAX, &rv, &rm))) {
+                int r = atoi(key + 3);
+                pf->match.flow.regs[r] = rv;
+                pf->match.wc.regs[r] = rm;
             }
         } else if ((fd = field_lookup(key)) != NULL) {
             if (!*value) {
@@ -982,4 +922,26 @@ ofp_parse_flow_stats_request(const char *str, bool aggregate, ofp_port_name_cb *
     fsr->cookie_mask = pf.cookie_mask;
     fsr->match = pf.match;
     return NULL;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Helpers shared with ofp-actions.c.
+ * ------------------------------------------------------------------------------------------- */
+
+bool
+ofp_next_keyword(char **pos, char **key, char **value)
+{
+    return next_keyword(pos, key, value);
+}
+
+char *
+ofp_parse_uint(const char *name, const char *s, uint64_t max, uint64_t *v)
+{
+    return parse_uint(name, s, max, v);
+}
+
+bool
+ofp_port_from_string(const char *s, ofp_port_name_cb *cb, void *aux, uint32_t *port)
+{
+    return port_from_string(s, cb, aux, port);
 }

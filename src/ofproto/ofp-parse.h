@@ -12,9 +12,11 @@
  * tp_src, tp_dst, tcp_src..sctp_dst, icmp_type, icmp_code, arp_op, arp_spa, arp_tpa, arp_sha,
  * arp_tha, ipv6_src, ipv6_dst, ipv6_label, nd_target, nd_sll, nd_tll, metadata, and the aliases
  * eth_src, eth_dst, eth_type). Masks are written VALUE/MASK; IPv4 and IPv6 addresses also take a
- * prefix length. Numbers are decimal or 0x-prefixed hex. "actions=" comes last and takes the rest
- * of the string: a comma-separated list of output:PORT, a bare PORT, NORMAL, FLOOD, ALL, LOCAL,
- * IN_PORT, CONTROLLER[:max_len], controller(max_len=N), or drop (alone); empty means drop.
+ * prefix length; registers reg0-reg15 take VALUE[/MASK]. Numbers are decimal or 0x-prefixed hex.
+ * "actions=" comes last and takes the rest of the string: actions and instructions as described in
+ * ofp-actions.h (output, NORMAL, CONTROLLER[:max_len], set_field, load, move, push/pop_vlan,
+ * dec_ttl, resubmit, note, clear_actions, write_actions(...), write_metadata, goto_table); empty
+ * means drop.
  *
  * Which keywords are allowed depends on the command, as in ovs-ofctl: actions, timeouts and flags
  * only when adding or modifying; priority only when adding or with a strict command; out_port
@@ -62,5 +64,14 @@ char *ofp_parse_actions(const char *str, ofp_port_name_cb *port_cb, void *aux,
 /* Parses a port: number, reserved name or (callback) name. FIELD names it in errors. */
 char *ofp_parse_port(const char *str, const char *field, ofp_port_name_cb *port_cb, void *aux,
                      uint32_t *port) __attribute__((warn_unused_result));
+
+/* Helpers for the other parsers (ofp-actions.c). ofp_next_keyword() splits the next KEY[=:(]VALUE
+ * keyword off the mutable string *POS (VALUE "" when absent) and returns false at the end;
+ * ofp_parse_uint() reads a decimal or 0x-hex number up to MAX; ofp_port_from_string() resolves a
+ * port number, reserved name or (through CB) port name. */
+bool ofp_next_keyword(char **pos, char **key, char **value);
+char *ofp_parse_uint(const char *name, const char *s, uint64_t max, uint64_t *v)
+    __attribute__((warn_unused_result));
+bool ofp_port_from_string(const char *s, ofp_port_name_cb *cb, void *aux, uint32_t *port);
 
 #endif

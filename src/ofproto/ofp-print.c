@@ -309,6 +309,13 @@ ofp_format_match(struct ds *s, const struct match *match, int priority,
             skip_type = false;
         }
     }
+    for (int i = 0; i < (int) ARRAY_SIZE(w->regs); i++) {
+        if (w->regs[i] == UINT32_MAX) {
+            ds_put_format(s, "reg%d=0x%"PRIx32",", i, f->regs[i]);
+        } else if (w->regs[i]) {
+            ds_put_format(s, "reg%d=0x%"PRIx32"/0x%"PRIx32",", i, f->regs[i], w->regs[i]);
+        }
+    }
     if (w->metadata) {
         if (w->metadata == UINT64_MAX) {
             ds_put_format(s, "metadata=0x%"PRIx64",", f->metadata);
@@ -394,32 +401,6 @@ ofp_format_match(struct ds *s, const struct match *match, int priority,
     }
     if (s->len > start_len) {
         ds_chomp(s, ',');
-    }
-}
-
-void
-ofp_format_actions(struct ds *s, const struct ofpacts *acts, const struct ofp_port_map *map)
-{
-    if (!acts->n) {
-        ds_put_cstr(s, "drop");
-        return;
-    }
-    for (size_t i = 0; i < acts->n; i++) {
-        const struct ofpact *a = &acts->acts[i];
-        if (i) {
-            ds_put_char(s, ',');
-        }
-        switch (a->type) {
-        case OFPACT_OUTPUT:
-            if (a->port < OFPP_MAX) {
-                ds_put_cstr(s, "output:");
-            }
-            ofp_format_port(s, a->port, map);
-            if (a->port == OFPP_CONTROLLER) {
-                ds_put_format(s, ":%u", a->max_len);
-            }
-            break;
-        }
     }
 }
 
@@ -901,9 +882,31 @@ ofperr_description(struct ofperr e)
         { OFPET_BAD_ACTION, OFPBAC_BAD_TYPE, "action not supported" },
         { OFPET_BAD_ACTION, OFPBAC_BAD_LEN, "action length is wrong" },
         { OFPET_BAD_ACTION, OFPBAC_BAD_OUT_PORT, "invalid output port" },
+        { OFPET_BAD_ACTION, OFPBAC_BAD_ARGUMENT, "action argument out of range" },
+        { OFPET_PORT_MOD_FAILED, OFPPMFC_BAD_PORT, "no such port" },
+        { OFPET_BAD_ACTION, 9, "no such group (add it first with add-group)" },
+        { 6, 0, "a group with this id exists (use mod-group)" },
+        { 6, 1, "invalid group id" },
+        { 6, 8, "no such group" },
+        { 6, 10, "unknown group type" },
+        { 6, 11, "unknown group command" },
+        { 6, 12, "bad bucket (an indirect group has exactly one; no chaining of groups)" },
+        { OFPET_BAD_REQUEST, OFPBRC_IS_SLAVE, "the connection's role is slave" },
+        { OFPET_BAD_REQUEST, OFPBRC_BUFFER_UNKNOWN, "no such buffer (uvs never buffers)" },
+        { OFPET_ROLE_REQUEST_FAILED, OFPRRFC_STALE, "stale generation id" },
+        { OFPET_BAD_ACTION, OFPBAC_BAD_EXPERIMENTER, "experimenter (vendor) action not supported" },
+        { OFPET_BAD_ACTION, OFPBAC_BAD_EXP_TYPE, "Nicira action subtype not supported" },
+        { OFPET_BAD_ACTION, OFPBAC_MATCH_INCONSISTENT,
+          "action needs a field the match does not establish (e.g. set_field:...->ip_dst "
+          "needs \"ip,\" in the match)" },
+        { OFPET_BAD_ACTION, OFPBAC_BAD_SET_TYPE, "set_field/load on a field that cannot be set" },
+        { OFPET_BAD_ACTION, OFPBAC_BAD_SET_LEN, "set_field length is wrong" },
+        { OFPET_BAD_ACTION, OFPBAC_BAD_SET_ARGUMENT, "set_field value outside the field" },
+        { OFPET_BAD_INSTRUCTION, OFPBIC_BAD_TABLE_ID,
+          "goto_table must go to a later table (0-253)" },
         { OFPET_BAD_INSTRUCTION, OFPBIC_UNKNOWN_INST, "unknown instruction" },
         { OFPET_BAD_INSTRUCTION, OFPBIC_UNSUP_INST,
-          "instruction not supported (only apply_actions is)" },
+          "instruction not supported (meter is not yet)" },
         { OFPET_BAD_INSTRUCTION, OFPBIC_BAD_LEN, "instruction length is wrong" },
         { OFPET_BAD_MATCH, OFPBMC_BAD_TYPE, "match type not supported (only OXM is)" },
         { OFPET_BAD_MATCH, OFPBMC_BAD_LEN, "match length is wrong" },

@@ -1,7 +1,7 @@
 /*
- * ofp-util — the functions of ofp-types.h (matches, action lists, flow-mods) and the OpenFlow 1.3
- * encoding of matches (OXM, OpenFlow 1.3.5 §7.2.3) and instructions (§7.2.4, §7.2.5) declared in
- * ofp-msgs.h.
+ * ofp-util — the functions of ofp-types.h (matches, action lists, flow-mods, the field table
+ * shared by matches and actions) and the OpenFlow 1.3 encoding of matches (OXM, OpenFlow 1.3.5
+ * §7.2.3) declared in ofp-msgs.h. Instructions and actions are in ofp-actions.c.
  *
  * The OXM codec is table driven: each field knows how to read its wire bytes out of a struct flow
  * (used for both the value and the mask, which is also a struct flow) and write them back, its
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lib/util.h"
+#include "ofproto/ofp-actions.h"
 #include "ofproto/ofp-msgs.h"
 #include "ofproto/ofp-types.h"
 
@@ -78,15 +79,23 @@ ofpacts_init(struct ofpacts *a)
     a->acts = NULL;
 }
 
+struct ofpact *
+ofpacts_put(struct ofpacts *a, enum ofpact_type type)
+{
+    a->acts = xrealloc(a->acts, (a->n + 1) * sizeof *a->acts);
+    struct ofpact *act = &a->acts[a->n++];
+    memset(act, 0, sizeof *act);
+    act->type = type;
+    act->field = act->src_field = -1;
+    return act;
+}
+
 void
 ofpacts_add_output(struct ofpacts *a, uint32_t port, uint16_t max_len)
 {
-    a->acts = xrealloc(a->acts, (a->n + 1) * sizeof *a->acts);
-    a->acts[a->n++] = (struct ofpact) {
-        .type = OFPACT_OUTPUT,
-        .port = port,
-        .max_len = port == OFPP_CONTROLLER ? max_len : 0,
-    };
+    struct ofpact *act = ofpacts_put(a, OFPACT_OUTPUT);
+    act->port = port;
+    act->max_len = port == OFPP_CONTROLLER ? max_len : 0;
 }
 
 void
@@ -103,16 +112,7 @@ ofpacts_copy(struct ofpacts *dst, const struct ofpacts *src)
 bool
 ofpacts_equal(const struct ofpacts *a, const struct ofpacts *b)
 {
-    if (a->n != b->n) {
-        return false;
-    }
-    for (size_t i = 0; i < a->n; i++) {
-        if (a->acts[i].type != b->acts[i].type || a->acts[i].port != b->acts[i].port
-            || a->acts[i].max_len != b->acts[i].max_len) {
-            return false;
-        }
-    }
-    return true;
+    return a->n == b->n && (!a->n || !memcmp(a->acts, b->acts, a->n * sizeof *a->acts));
 }
 
 bool
@@ -124,6 +124,17 @@ ofpacts_output_to_port(const struct ofpacts *a, uint32_t port)
         }
     }
     return false;
+}
+
+int
+ofpacts_goto_table(const struct ofpacts *a)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        if (a->acts[i].type == OFPACT_GOTO_TABLE) {
+            return a->acts[i].table;
+        }
+    }
+    return -1;
 }
 
 void
@@ -165,92 +176,184 @@ ofp_flow_mod_destroy(struct ofp_flow_mod *fm)
 #define OFPXMC_OPENFLOW_BASIC 0x8000
 #define OFPMT_OXM 1
 
-/* Prerequisites (OpenFlow 1.3.5 §7.2.3.8). */
-enum oxm_prereq {
-    PRQ_NONE,
-    PRQ_VLAN,          /* VLAN_VID != NONE */
-    PRQ_IP_ANY,        /* ETH_TYPE 0x0800 or 0x86dd */
-    PRQ_IPV4,
-    PRQ_IPV6,
-    PRQ_ARP,
-    PRQ_TCP,           /* IP_ANY and IP_PROTO 6 */
-    PRQ_UDP,
-    PRQ_SCTP,
-    PRQ_ICMPV4,        /* IPV4 and IP_PROTO 1 */
-    PRQ_ICMPV6,        /* IPV6 and IP_PROTO 58 */
-    PRQ_ND,            /* ICMPV6 and ICMPV6_TYPE 135 or 136 */
-    PRQ_ND_SLL,        /* ICMPV6_TYPE 135 */
-    PRQ_ND_TLL,        /* ICMPV6_TYPE 136 */
-};
-
-/* Internal field ids: the OXM_OF_* numbers, and NX_IP_TTL after them. */
+/* Internal field ids: indexes into ofp_fields[]. */
 enum oxm_id {
-    OXM_IN_PORT = 0, OXM_IN_PHY_PORT = 1, OXM_METADATA = 2, OXM_ETH_DST = 3, OXM_ETH_SRC = 4,
-    OXM_ETH_TYPE = 5, OXM_VLAN_VID = 6, OXM_VLAN_PCP = 7, OXM_IP_DSCP = 8, OXM_IP_ECN = 9,
-    OXM_IP_PROTO = 10, OXM_IPV4_SRC = 11, OXM_IPV4_DST = 12, OXM_TCP_SRC = 13, OXM_TCP_DST = 14,
-    OXM_UDP_SRC = 15, OXM_UDP_DST = 16, OXM_SCTP_SRC = 17, OXM_SCTP_DST = 18,
-    OXM_ICMPV4_TYPE = 19, OXM_ICMPV4_CODE = 20, OXM_ARP_OP = 21, OXM_ARP_SPA = 22,
-    OXM_ARP_TPA = 23, OXM_ARP_SHA = 24, OXM_ARP_THA = 25, OXM_IPV6_SRC = 26, OXM_IPV6_DST = 27,
-    OXM_IPV6_FLABEL = 28, OXM_ICMPV6_TYPE = 29, OXM_ICMPV6_CODE = 30, OXM_IPV6_ND_TARGET = 31,
-    OXM_IPV6_ND_SLL = 32, OXM_IPV6_ND_TLL = 33,
-    OXM_NX_IP_TTL = 40,
+    OXM_IN_PORT, OXM_METADATA, OXM_ETH_DST, OXM_ETH_SRC,
+    OXM_ETH_TYPE, OXM_VLAN_VID, OXM_VLAN_PCP, OXM_IP_DSCP, OXM_IP_ECN,
+    OXM_IP_PROTO, OXM_IPV4_SRC, OXM_IPV4_DST, OXM_TCP_SRC, OXM_TCP_DST,
+    OXM_UDP_SRC, OXM_UDP_DST, OXM_SCTP_SRC, OXM_SCTP_DST,
+    OXM_ICMPV4_TYPE, OXM_ICMPV4_CODE, OXM_ARP_OP, OXM_ARP_SPA,
+    OXM_ARP_TPA, OXM_ARP_SHA, OXM_ARP_THA, OXM_IPV6_SRC, OXM_IPV6_DST,
+    OXM_IPV6_FLABEL, OXM_ICMPV6_TYPE, OXM_ICMPV6_CODE, OXM_IPV6_ND_TARGET,
+    OXM_IPV6_ND_SLL, OXM_IPV6_ND_TLL,
+    OXM_NX_IP_TTL,
+    OXM_NX_REG0,
+    OXM_NX_REG15 = OXM_NX_REG0 + 15,
+    /* Nicira-only forms (not in OXM matches): 16-bit in_port, whole TCI, whole TOS byte. */
+    OXM_NX_IN_PORT16, OXM_NX_VLAN_TCI, OXM_NX_IP_TOS,
+    OXM_N_FIELDS
 };
 
-struct oxm_field {
+#define B OFPXMC_OPENFLOW_BASIC
+#define F(ID, NAME, NXM, CLS, FLD, NCLS, NFLD, LEN, BITS, MASKABLE, IN_MATCH, WRITABLE, PRQ) \
+    [ID] = { ID, NAME, NXM, CLS, FLD, NCLS, NFLD, LEN, BITS, MASKABLE, IN_MATCH, WRITABLE, PRQ }
+#define REG(N) F(OXM_NX_REG0 + N, "reg" #N, "NXM_NX_REG" #N, 1, N, 1, N, 4, 32, true, true, true, \
+                 OFP_PRQ_NONE)
+
+/* In OXM number order, so encoding a match puts prerequisites first. Masks on transport ports,
+ * IPv6 ND fields and the flow label are accepted as Open vSwitch does. */
+static const struct ofp_field ofp_fields[OXM_N_FIELDS] = {
+    F(OXM_IN_PORT, "in_port_oxm", "OXM_OF_IN_PORT", B, 0, B, 0, 4, 32, false, true, false,
+      OFP_PRQ_NONE),
+    F(OXM_METADATA, "metadata", "OXM_OF_METADATA", B, 2, B, 2, 8, 64, true, true, true,
+      OFP_PRQ_NONE),
+    F(OXM_ETH_DST, "eth_dst", "NXM_OF_ETH_DST", B, 3, 0, 1, 6, 48, true, true, true, OFP_PRQ_NONE),
+    F(OXM_ETH_SRC, "eth_src", "NXM_OF_ETH_SRC", B, 4, 0, 2, 6, 48, true, true, true, OFP_PRQ_NONE),
+    F(OXM_ETH_TYPE, "eth_type", "NXM_OF_ETH_TYPE", B, 5, 0, 3, 2, 16, false, true, false,
+      OFP_PRQ_NONE),
+    F(OXM_VLAN_VID, "vlan_vid", "OXM_OF_VLAN_VID", B, 6, B, 6, 2, 13, true, true, true,
+      OFP_PRQ_NONE),
+    F(OXM_VLAN_PCP, "vlan_pcp", "OXM_OF_VLAN_PCP", B, 7, B, 7, 1, 3, false, true, true,
+      OFP_PRQ_VLAN),
+    F(OXM_IP_DSCP, "ip_dscp", "OXM_OF_IP_DSCP", B, 8, B, 8, 1, 6, false, true, true,
+      OFP_PRQ_IP_ANY),
+    F(OXM_IP_ECN, "nw_ecn", "NXM_NX_IP_ECN", B, 9, 1, 28, 1, 2, false, true, true, OFP_PRQ_IP_ANY),
+    F(OXM_IP_PROTO, "nw_proto", "NXM_OF_IP_PROTO", B, 10, 0, 6, 1, 8, false, true, false,
+      OFP_PRQ_IP_ANY),
+    F(OXM_IPV4_SRC, "ip_src", "NXM_OF_IP_SRC", B, 11, 0, 7, 4, 32, true, true, true, OFP_PRQ_IPV4),
+    F(OXM_IPV4_DST, "ip_dst", "NXM_OF_IP_DST", B, 12, 0, 8, 4, 32, true, true, true, OFP_PRQ_IPV4),
+    F(OXM_TCP_SRC, "tcp_src", "NXM_OF_TCP_SRC", B, 13, 0, 9, 2, 16, true, true, true, OFP_PRQ_TCP),
+    F(OXM_TCP_DST, "tcp_dst", "NXM_OF_TCP_DST", B, 14, 0, 10, 2, 16, true, true, true,
+      OFP_PRQ_TCP),
+    F(OXM_UDP_SRC, "udp_src", "NXM_OF_UDP_SRC", B, 15, 0, 11, 2, 16, true, true, true,
+      OFP_PRQ_UDP),
+    F(OXM_UDP_DST, "udp_dst", "NXM_OF_UDP_DST", B, 16, 0, 12, 2, 16, true, true, true,
+      OFP_PRQ_UDP),
+    F(OXM_SCTP_SRC, "sctp_src", "OXM_OF_SCTP_SRC", B, 17, B, 17, 2, 16, true, true, true,
+      OFP_PRQ_SCTP),
+    F(OXM_SCTP_DST, "sctp_dst", "OXM_OF_SCTP_DST", B, 18, B, 18, 2, 16, true, true, true,
+      OFP_PRQ_SCTP),
+    F(OXM_ICMPV4_TYPE, "icmp_type", "NXM_OF_ICMP_TYPE", B, 19, 0, 13, 1, 8, false, true, false,
+      OFP_PRQ_ICMPV4),
+    F(OXM_ICMPV4_CODE, "icmp_code", "NXM_OF_ICMP_CODE", B, 20, 0, 14, 1, 8, false, true, false,
+      OFP_PRQ_ICMPV4),
+    F(OXM_ARP_OP, "arp_op", "NXM_OF_ARP_OP", B, 21, 0, 15, 2, 16, false, true, false,
+      OFP_PRQ_ARP),
+    F(OXM_ARP_SPA, "arp_spa", "NXM_OF_ARP_SPA", B, 22, 0, 16, 4, 32, true, true, false,
+      OFP_PRQ_ARP),
+    F(OXM_ARP_TPA, "arp_tpa", "NXM_OF_ARP_TPA", B, 23, 0, 17, 4, 32, true, true, false,
+      OFP_PRQ_ARP),
+    F(OXM_ARP_SHA, "arp_sha", "NXM_NX_ARP_SHA", B, 24, 1, 17, 6, 48, true, true, false,
+      OFP_PRQ_ARP),
+    F(OXM_ARP_THA, "arp_tha", "NXM_NX_ARP_THA", B, 25, 1, 18, 6, 48, true, true, false,
+      OFP_PRQ_ARP),
+    F(OXM_IPV6_SRC, "ipv6_src", "NXM_NX_IPV6_SRC", B, 26, 1, 19, 16, 128, true, true, true,
+      OFP_PRQ_IPV6),
+    F(OXM_IPV6_DST, "ipv6_dst", "NXM_NX_IPV6_DST", B, 27, 1, 20, 16, 128, true, true, true,
+      OFP_PRQ_IPV6),
+    F(OXM_IPV6_FLABEL, "ipv6_label", "NXM_NX_IPV6_LABEL", B, 28, 1, 27, 4, 20, true, true, false,
+      OFP_PRQ_IPV6),
+    F(OXM_ICMPV6_TYPE, "icmpv6_type", "NXM_NX_ICMPV6_TYPE", B, 29, 1, 21, 1, 8, false, true,
+      false, OFP_PRQ_ICMPV6),
+    F(OXM_ICMPV6_CODE, "icmpv6_code", "NXM_NX_ICMPV6_CODE", B, 30, 1, 22, 1, 8, false, true,
+      false, OFP_PRQ_ICMPV6),
+    F(OXM_IPV6_ND_TARGET, "nd_target", "NXM_NX_ND_TARGET", B, 31, 1, 23, 16, 128, true, true,
+      false, OFP_PRQ_ND),
+    F(OXM_IPV6_ND_SLL, "nd_sll", "NXM_NX_ND_SLL", B, 32, 1, 24, 6, 48, true, true, false,
+      OFP_PRQ_ND_SLL),
+    F(OXM_IPV6_ND_TLL, "nd_tll", "NXM_NX_ND_TLL", B, 33, 1, 25, 6, 48, true, true, false,
+      OFP_PRQ_ND_TLL),
+    F(OXM_NX_IP_TTL, "nw_ttl", "NXM_NX_IP_TTL", 1, 29, 1, 29, 1, 8, false, true, true,
+      OFP_PRQ_IP_ANY),
+    REG(0), REG(1), REG(2), REG(3), REG(4), REG(5), REG(6), REG(7),
+    REG(8), REG(9), REG(10), REG(11), REG(12), REG(13), REG(14), REG(15),
+    F(OXM_NX_IN_PORT16, "in_port", "NXM_OF_IN_PORT", 0, 0, 0, 0, 2, 16, false, false, false,
+      OFP_PRQ_NONE),
+    F(OXM_NX_VLAN_TCI, "vlan_tci", "NXM_OF_VLAN_TCI", 0, 4, 0, 4, 2, 16, true, false, true,
+      OFP_PRQ_NONE),
+    F(OXM_NX_IP_TOS, "nw_tos", "NXM_OF_IP_TOS", 0, 5, 0, 5, 1, 8, false, false, true,
+      OFP_PRQ_IP_ANY),
+};
+#undef B
+#undef F
+#undef REG
+
+/* Other names ovs-ofctl accepts for fields. */
+static const struct {
+    const char *alias;
     enum oxm_id id;
-    uint16_t oxm_class;
-    uint8_t oxm_field;
-    uint8_t len;          /* Value length, bytes. */
-    uint8_t bits;         /* Significant low-order bits of the value. */
-    bool maskable;
-    enum oxm_prereq prereq;
+} field_aliases[] = {
+    { "dl_dst", OXM_ETH_DST }, { "dl_src", OXM_ETH_SRC }, { "dl_type", OXM_ETH_TYPE },
+    { "nw_src", OXM_IPV4_SRC }, { "nw_dst", OXM_IPV4_DST }, { "ip_proto", OXM_IP_PROTO },
+    { "ip_ecn", OXM_IP_ECN }, { "tp_src", OXM_TCP_SRC }, { "tp_dst", OXM_TCP_DST },
+    { "ipv6_flabel", OXM_IPV6_FLABEL }, { "ip_ttl", OXM_NX_IP_TTL },
+    { "OXM_OF_ETH_DST", OXM_ETH_DST }, { "OXM_OF_ETH_SRC", OXM_ETH_SRC },
+    { "OXM_OF_IPV4_SRC", OXM_IPV4_SRC }, { "OXM_OF_IPV4_DST", OXM_IPV4_DST },
+    { "OXM_OF_TCP_SRC", OXM_TCP_SRC }, { "OXM_OF_TCP_DST", OXM_TCP_DST },
+    { "OXM_OF_UDP_SRC", OXM_UDP_SRC }, { "OXM_OF_UDP_DST", OXM_UDP_DST },
+    { "OXM_OF_IPV6_SRC", OXM_IPV6_SRC }, { "OXM_OF_IPV6_DST", OXM_IPV6_DST },
+    { "OXM_OF_IP_ECN", OXM_IP_ECN },
 };
 
-/* In OXM number order, so encoding puts prerequisites first. Masks on transport ports, IPv6 ND
- * fields and the flow label are accepted as Open vSwitch does. */
-static const struct oxm_field oxm_fields[] = {
-    { OXM_IN_PORT, OFPXMC_OPENFLOW_BASIC, 0, 4, 32, false, PRQ_NONE },
-    { OXM_METADATA, OFPXMC_OPENFLOW_BASIC, 2, 8, 64, true, PRQ_NONE },
-    { OXM_ETH_DST, OFPXMC_OPENFLOW_BASIC, 3, 6, 48, true, PRQ_NONE },
-    { OXM_ETH_SRC, OFPXMC_OPENFLOW_BASIC, 4, 6, 48, true, PRQ_NONE },
-    { OXM_ETH_TYPE, OFPXMC_OPENFLOW_BASIC, 5, 2, 16, false, PRQ_NONE },
-    { OXM_VLAN_VID, OFPXMC_OPENFLOW_BASIC, 6, 2, 13, true, PRQ_NONE },
-    { OXM_VLAN_PCP, OFPXMC_OPENFLOW_BASIC, 7, 1, 3, false, PRQ_VLAN },
-    { OXM_IP_DSCP, OFPXMC_OPENFLOW_BASIC, 8, 1, 6, false, PRQ_IP_ANY },
-    { OXM_IP_ECN, OFPXMC_OPENFLOW_BASIC, 9, 1, 2, false, PRQ_IP_ANY },
-    { OXM_IP_PROTO, OFPXMC_OPENFLOW_BASIC, 10, 1, 8, false, PRQ_IP_ANY },
-    { OXM_IPV4_SRC, OFPXMC_OPENFLOW_BASIC, 11, 4, 32, true, PRQ_IPV4 },
-    { OXM_IPV4_DST, OFPXMC_OPENFLOW_BASIC, 12, 4, 32, true, PRQ_IPV4 },
-    { OXM_TCP_SRC, OFPXMC_OPENFLOW_BASIC, 13, 2, 16, true, PRQ_TCP },
-    { OXM_TCP_DST, OFPXMC_OPENFLOW_BASIC, 14, 2, 16, true, PRQ_TCP },
-    { OXM_UDP_SRC, OFPXMC_OPENFLOW_BASIC, 15, 2, 16, true, PRQ_UDP },
-    { OXM_UDP_DST, OFPXMC_OPENFLOW_BASIC, 16, 2, 16, true, PRQ_UDP },
-    { OXM_SCTP_SRC, OFPXMC_OPENFLOW_BASIC, 17, 2, 16, true, PRQ_SCTP },
-    { OXM_SCTP_DST, OFPXMC_OPENFLOW_BASIC, 18, 2, 16, true, PRQ_SCTP },
-    { OXM_ICMPV4_TYPE, OFPXMC_OPENFLOW_BASIC, 19, 1, 8, false, PRQ_ICMPV4 },
-    { OXM_ICMPV4_CODE, OFPXMC_OPENFLOW_BASIC, 20, 1, 8, false, PRQ_ICMPV4 },
-    { OXM_ARP_OP, OFPXMC_OPENFLOW_BASIC, 21, 2, 16, false, PRQ_ARP },
-    { OXM_ARP_SPA, OFPXMC_OPENFLOW_BASIC, 22, 4, 32, true, PRQ_ARP },
-    { OXM_ARP_TPA, OFPXMC_OPENFLOW_BASIC, 23, 4, 32, true, PRQ_ARP },
-    { OXM_ARP_SHA, OFPXMC_OPENFLOW_BASIC, 24, 6, 48, true, PRQ_ARP },
-    { OXM_ARP_THA, OFPXMC_OPENFLOW_BASIC, 25, 6, 48, true, PRQ_ARP },
-    { OXM_IPV6_SRC, OFPXMC_OPENFLOW_BASIC, 26, 16, 128, true, PRQ_IPV6 },
-    { OXM_IPV6_DST, OFPXMC_OPENFLOW_BASIC, 27, 16, 128, true, PRQ_IPV6 },
-    { OXM_IPV6_FLABEL, OFPXMC_OPENFLOW_BASIC, 28, 4, 20, true, PRQ_IPV6 },
-    { OXM_ICMPV6_TYPE, OFPXMC_OPENFLOW_BASIC, 29, 1, 8, false, PRQ_ICMPV6 },
-    { OXM_ICMPV6_CODE, OFPXMC_OPENFLOW_BASIC, 30, 1, 8, false, PRQ_ICMPV6 },
-    { OXM_IPV6_ND_TARGET, OFPXMC_OPENFLOW_BASIC, 31, 16, 128, true, PRQ_ND },
-    { OXM_IPV6_ND_SLL, OFPXMC_OPENFLOW_BASIC, 32, 6, 48, true, PRQ_ND_SLL },
-    { OXM_IPV6_ND_TLL, OFPXMC_OPENFLOW_BASIC, 33, 6, 48, true, PRQ_ND_TLL },
-    { OXM_NX_IP_TTL, OFPXMC_NXM_1, 29, 1, 8, false, PRQ_IP_ANY },
-};
+/* Registers that struct flow has room for (the table lists reg0-reg15). */
+#define FLOW_N_REGS (sizeof ((struct flow *) 0)->regs / sizeof ((struct flow *) 0)->regs[0])
 
-static const struct oxm_field *
+static bool
+field_exists(size_t id)
+{
+    return id < OXM_N_FIELDS
+           && !(id >= OXM_NX_REG0 && id <= OXM_NX_REG15 && id - OXM_NX_REG0 >= FLOW_N_REGS);
+}
+
+const struct ofp_field *
+ofp_field_by_id(int id)
+{
+    return id >= 0 && field_exists(id) ? &ofp_fields[id] : NULL;
+}
+
+const struct ofp_field *
+ofp_field_by_name(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(ofp_fields); i++) {
+        if (field_exists(i)
+            && (!strcmp(ofp_fields[i].name, name) || !strcmp(ofp_fields[i].nxm_name, name))) {
+            return &ofp_fields[i];
+        }
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(field_aliases); i++) {
+        if (!strcmp(field_aliases[i].alias, name)) {
+            return &ofp_fields[field_aliases[i].id];
+        }
+    }
+    return NULL;
+}
+
+/* Matches use only the primary headers of fields marked in_match. */
+static const struct ofp_field *
 oxm_field_lookup(uint16_t oxm_class, uint8_t field)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(oxm_fields); i++) {
-        if (oxm_fields[i].oxm_class == oxm_class && oxm_fields[i].oxm_field == field) {
-            return &oxm_fields[i];
+    for (size_t i = 0; i < ARRAY_SIZE(ofp_fields); i++) {
+        if (ofp_fields[i].in_match && field_exists(i) && ofp_fields[i].oxm_class == oxm_class
+            && ofp_fields[i].oxm_field == field) {
+            return &ofp_fields[i];
+        }
+    }
+    return NULL;
+}
+
+const struct ofp_field *
+ofp_field_by_header(uint16_t oxm_class, uint8_t field)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(ofp_fields); i++) {
+        if (field_exists(i) && ofp_fields[i].oxm_class == oxm_class
+            && ofp_fields[i].oxm_field == field) {
+            return &ofp_fields[i];
+        }
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(ofp_fields); i++) {
+        if (field_exists(i) && ofp_fields[i].nxm_class == oxm_class
+            && ofp_fields[i].nxm_field == field) {
+            return &ofp_fields[i];
         }
     }
     return NULL;
@@ -275,50 +378,72 @@ icmpv6_type_is(const struct match *m, uint8_t type)
 }
 
 static bool
-prereq_ok(const struct match *m, enum oxm_prereq p)
+prereq_ok(const struct match *m, enum ofp_prereq p)
 {
     bool ip4 = eth_type_is(m, ETH_TYPE_IP), ip6 = eth_type_is(m, ETH_TYPE_IPV6);
     bool icmp6 = ip6 && ip_proto_is(m, 58);
 
     switch (p) {
-    case PRQ_NONE: return true;
-    case PRQ_VLAN:
+    case OFP_PRQ_NONE: return true;
+    case OFP_PRQ_VLAN:
         return (ntohs(m->wc.vlan_tci_be) & VLAN_CFI) && (ntohs(m->flow.vlan_tci_be) & VLAN_CFI);
-    case PRQ_IP_ANY: return ip4 || ip6;
-    case PRQ_IPV4: return ip4;
-    case PRQ_IPV6: return ip6;
-    case PRQ_ARP: return eth_type_is(m, ETH_TYPE_ARP);
-    case PRQ_TCP: return (ip4 || ip6) && ip_proto_is(m, 6);
-    case PRQ_UDP: return (ip4 || ip6) && ip_proto_is(m, 17);
-    case PRQ_SCTP: return (ip4 || ip6) && ip_proto_is(m, 132);
-    case PRQ_ICMPV4: return ip4 && ip_proto_is(m, 1);
-    case PRQ_ICMPV6: return icmp6;
-    case PRQ_ND: return icmp6 && (icmpv6_type_is(m, 135) || icmpv6_type_is(m, 136));
-    case PRQ_ND_SLL: return icmp6 && icmpv6_type_is(m, 135);
-    case PRQ_ND_TLL: return icmp6 && icmpv6_type_is(m, 136);
+    case OFP_PRQ_IP_ANY: return ip4 || ip6;
+    case OFP_PRQ_IPV4: return ip4;
+    case OFP_PRQ_IPV6: return ip6;
+    case OFP_PRQ_ARP: return eth_type_is(m, ETH_TYPE_ARP);
+    case OFP_PRQ_TCP: return (ip4 || ip6) && ip_proto_is(m, 6);
+    case OFP_PRQ_UDP: return (ip4 || ip6) && ip_proto_is(m, 17);
+    case OFP_PRQ_SCTP: return (ip4 || ip6) && ip_proto_is(m, 132);
+    case OFP_PRQ_ICMPV4: return ip4 && ip_proto_is(m, 1);
+    case OFP_PRQ_ICMPV6: return icmp6;
+    case OFP_PRQ_ND: return icmp6 && (icmpv6_type_is(m, 135) || icmpv6_type_is(m, 136));
+    case OFP_PRQ_ND_SLL: return icmp6 && icmpv6_type_is(m, 135);
+    case OFP_PRQ_ND_TLL: return icmp6 && icmpv6_type_is(m, 136);
     }
     return false;
 }
 
+bool
+ofp_field_prereq_ok(const struct ofp_field *f, const struct match *m)
+{
+    return prereq_ok(m, f->prereq);
+}
+
+bool
+ofp_field_prereq_flow(const struct ofp_field *f, const struct flow *flow)
+{
+    struct match m;
+    m.flow = *flow;
+    flow_wildcards_init_exact(&m.wc);
+    return prereq_ok(&m, f->prereq);
+}
+
 /* Writes field F of FLOW (a value or, when IS_MASK, a mask) as wire bytes into BUF (f->len). */
-static void
-oxm_get(const struct oxm_field *f, const struct flow *flow, bool is_mask, uint8_t *buf)
+void
+ofp_field_get(const struct ofp_field *f, const struct flow *flow, bool is_mask, uint8_t *buf)
 {
     uint16_t tci = ntohs(flow->vlan_tci_be);
 
-    switch (f->id) {
+    if (f->id >= OXM_NX_REG0 && f->id <= OXM_NX_REG15) {
+        size_t r = f->id - OXM_NX_REG0;
+        ofp_set_be32(buf, r < FLOW_N_REGS ? flow->regs[r] : 0);
+        return;
+    }
+    switch ((enum oxm_id) f->id) {
     case OXM_IN_PORT: ofp_set_be32(buf, flow->in_port); break;
+    case OXM_NX_IN_PORT16: ofp_set_be16(buf, (uint16_t) flow->in_port); break;
     case OXM_METADATA: ofp_set_be64(buf, flow->metadata); break;
     case OXM_ETH_DST: memcpy(buf, flow->dl_dst.ea, 6); break;
     case OXM_ETH_SRC: memcpy(buf, flow->dl_src.ea, 6); break;
     case OXM_ETH_TYPE: memcpy(buf, &flow->dl_type_be, 2); break;
     case OXM_VLAN_VID: ofp_set_be16(buf, tci & (VLAN_CFI | VLAN_VID_MASK)); break;
+    case OXM_NX_VLAN_TCI: ofp_set_be16(buf, tci); break;
     case OXM_VLAN_PCP: buf[0] = (tci & VLAN_PCP_MASK) >> VLAN_PCP_SHIFT; break;
     case OXM_IP_DSCP: buf[0] = flow->nw_tos >> 2; break;
+    case OXM_NX_IP_TOS: buf[0] = flow->nw_tos & 0xfc; break;
     case OXM_IP_ECN: buf[0] = flow->nw_tos & 3; break;
-    case OXM_IP_PROTO: case OXM_NX_IP_TTL:
-        buf[0] = f->id == OXM_IP_PROTO ? flow->nw_proto : flow->nw_ttl;
-        break;
+    case OXM_IP_PROTO: buf[0] = flow->nw_proto; break;
+    case OXM_NX_IP_TTL: buf[0] = flow->nw_ttl; break;
     case OXM_IPV4_SRC: case OXM_ARP_SPA: memcpy(buf, &flow->nw_src_be, 4); break;
     case OXM_IPV4_DST: case OXM_ARP_TPA: memcpy(buf, &flow->nw_dst_be, 4); break;
     case OXM_TCP_SRC: case OXM_UDP_SRC: case OXM_SCTP_SRC: memcpy(buf, &flow->tp_src_be, 2); break;
@@ -334,18 +459,26 @@ oxm_get(const struct oxm_field *f, const struct flow *flow, bool is_mask, uint8_
     case OXM_IPV6_DST: memcpy(buf, flow->ipv6_dst, 16); break;
     case OXM_IPV6_FLABEL: memcpy(buf, &flow->ipv6_label_be, 4); break;
     case OXM_IPV6_ND_TARGET: memcpy(buf, flow->nd_target, 16); break;
-    case OXM_IN_PHY_PORT: break;
+    default: memset(buf, 0, f->len); break;
     }
 }
 
 /* Stores the wire bytes BUF of field F into FLOW (a value or, when IS_MASK, a mask). */
-static void
-oxm_set(const struct oxm_field *f, struct flow *flow, bool is_mask, const uint8_t *buf)
+void
+ofp_field_set(const struct ofp_field *f, struct flow *flow, bool is_mask, const uint8_t *buf)
 {
     uint16_t tci = ntohs(flow->vlan_tci_be);
 
-    switch (f->id) {
+    if (f->id >= OXM_NX_REG0 && f->id <= OXM_NX_REG15) {
+        size_t r = f->id - OXM_NX_REG0;
+        if (r < FLOW_N_REGS) {
+            flow->regs[r] = ofp_get_be32(buf);
+        }
+        return;
+    }
+    switch ((enum oxm_id) f->id) {
     case OXM_IN_PORT: flow->in_port = ofp_get_be32(buf); break;
+    case OXM_NX_IN_PORT16: flow->in_port = ofp_get_be16(buf); break;
     case OXM_METADATA: flow->metadata = ofp_get_be64(buf); break;
     case OXM_ETH_DST: memcpy(flow->dl_dst.ea, buf, 6); break;
     case OXM_ETH_SRC: memcpy(flow->dl_src.ea, buf, 6); break;
@@ -354,11 +487,13 @@ oxm_set(const struct oxm_field *f, struct flow *flow, bool is_mask, const uint8_
         tci = (tci & VLAN_PCP_MASK) | (ofp_get_be16(buf) & (VLAN_CFI | VLAN_VID_MASK));
         flow->vlan_tci_be = htons(tci);
         break;
+    case OXM_NX_VLAN_TCI: flow->vlan_tci_be = htons(ofp_get_be16(buf)); break;
     case OXM_VLAN_PCP:
         tci = (tci & ~VLAN_PCP_MASK) | ((buf[0] & 7) << VLAN_PCP_SHIFT);
         flow->vlan_tci_be = htons(tci);
         break;
     case OXM_IP_DSCP: flow->nw_tos = (flow->nw_tos & 3) | (buf[0] << 2); break;
+    case OXM_NX_IP_TOS: flow->nw_tos = (flow->nw_tos & 3) | (buf[0] & 0xfc); break;
     case OXM_IP_ECN: flow->nw_tos = (flow->nw_tos & 0xfc) | (buf[0] & 3); break;
     case OXM_IP_PROTO: flow->nw_proto = buf[0]; break;
     case OXM_NX_IP_TTL: flow->nw_ttl = buf[0]; break;
@@ -379,13 +514,35 @@ oxm_set(const struct oxm_field *f, struct flow *flow, bool is_mask, const uint8_
     case OXM_IPV6_DST: memcpy(flow->ipv6_dst, buf, 16); break;
     case OXM_IPV6_FLABEL: memcpy(&flow->ipv6_label_be, buf, 4); break;
     case OXM_IPV6_ND_TARGET: memcpy(flow->nd_target, buf, 16); break;
-    case OXM_IN_PHY_PORT: break;
+    default: break;
+    }
+}
+
+bool
+ofp_bits_get(const uint8_t *buf, size_t len, unsigned int bit)
+{
+    return (buf[len - 1 - bit / 8] >> (bit % 8)) & 1;
+}
+
+void
+ofp_bits_set(uint8_t *buf, size_t len, unsigned int bit, bool value)
+{
+    uint8_t *p = &buf[len - 1 - bit / 8];
+    *p = value ? *p | (1u << (bit % 8)) : *p & ~(1u << (bit % 8));
+}
+
+void
+ofp_bits_copy(const uint8_t *src, size_t src_len, unsigned int src_ofs, uint8_t *dst,
+              size_t dst_len, unsigned int dst_ofs, unsigned int n)
+{
+    for (unsigned int i = 0; i < n; i++) {
+        ofp_bits_set(dst, dst_len, dst_ofs + i, ofp_bits_get(src, src_len, src_ofs + i));
     }
 }
 
 /* The all-ones mask of F's significant bits, in wire bytes. */
 static void
-oxm_full_mask(const struct oxm_field *f, uint8_t *buf)
+oxm_full_mask(const struct ofp_field *f, uint8_t *buf)
 {
     memset(buf, 0, f->len);
     for (int bit = 0; bit < f->bits; bit++) {
@@ -411,18 +568,18 @@ ofp_put_match(struct ofpbuf *out, const struct match *m)
 
     ofpbuf_put_be16(out, OFPMT_OXM);
     ofpbuf_put_be16(out, 0);
-    for (size_t i = 0; i < ARRAY_SIZE(oxm_fields); i++) {
-        const struct oxm_field *f = &oxm_fields[i];
+    for (size_t i = 0; i < ARRAY_SIZE(ofp_fields); i++) {
+        const struct ofp_field *f = &ofp_fields[i];
         uint8_t value[16], mask[16], full[16];
 
-        if (!prereq_ok(m, f->prereq)) {
+        if (!f->in_match || !prereq_ok(m, f->prereq)) {
             continue;
         }
-        oxm_get(f, &m->wc, true, mask);
+        ofp_field_get(f, &m->wc, true, mask);
         if (all_zero(mask, f->len)) {
             continue;
         }
-        oxm_get(f, &m->flow, false, value);
+        ofp_field_get(f, &m->flow, false, value);
         oxm_full_mask(f, full);
         bool masked = memcmp(mask, full, f->len) != 0;
         for (size_t j = 0; j < f->len; j++) {
@@ -456,10 +613,10 @@ oxm_pull_one(const uint8_t *p, size_t len, struct match *m, uint64_t *seen, stru
     uint16_t oxm_class = ofp_get_be16(p);
     uint8_t field = p[2] >> 1;
     bool hasmask = p[2] & 1;
-    const struct oxm_field *f = oxm_field_lookup(oxm_class, field);
+    const struct ofp_field *f = oxm_field_lookup(oxm_class, field);
     uint8_t value[16], mask[16], full[16];
 
-    if (!f || f->id == OXM_IN_PHY_PORT) {
+    if (!f) {
         return match_error(err, OFPBMC_BAD_FIELD);
     }
     if (len - 4 != (size_t) f->len * (hasmask ? 2 : 1)) {
@@ -498,8 +655,8 @@ oxm_pull_one(const uint8_t *p, size_t len, struct match *m, uint64_t *seen, stru
         /* struct flow keeps only the low 8 bits of the ARP opcode. */
         return match_error(err, OFPBMC_BAD_VALUE);
     }
-    oxm_set(f, &m->flow, false, value);
-    oxm_set(f, &m->wc, true, mask);
+    ofp_field_set(f, &m->flow, false, value);
+    ofp_field_set(f, &m->wc, true, mask);
     return 0;
 }
 
@@ -542,134 +699,6 @@ ofp_pull_match(const uint8_t **pp, size_t *left, struct match *m, struct ofperr 
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Instructions and actions (OpenFlow 1.3.5 §7.2.4, §7.2.5).
- * ------------------------------------------------------------------------------------------- */
-
-#define OFPIT_GOTO_TABLE 1
-#define OFPIT_WRITE_METADATA 2
-#define OFPIT_WRITE_ACTIONS 3
-#define OFPIT_APPLY_ACTIONS 4
-#define OFPIT_CLEAR_ACTIONS 5
-#define OFPIT_METER 6
-#define OFPIT_EXPERIMENTER 0xffff
-#define OFPAT_OUTPUT 0
-#define OFP_ACTION_OUTPUT_LEN 16
-
-void
-ofp_put_instructions(struct ofpbuf *out, const struct ofpacts *acts)
-{
-    if (!acts->n) {
-        return;
-    }
-    ofpbuf_put_be16(out, OFPIT_APPLY_ACTIONS);
-    ofpbuf_put_be16(out, 8 + OFP_ACTION_OUTPUT_LEN * acts->n);
-    ofpbuf_put_zeros(out, 4);
-    for (size_t i = 0; i < acts->n; i++) {
-        const struct ofpact *a = &acts->acts[i];
-        ofpbuf_put_be16(out, OFPAT_OUTPUT);
-        ofpbuf_put_be16(out, OFP_ACTION_OUTPUT_LEN);
-        ofpbuf_put_be32(out, a->port);
-        ofpbuf_put_be16(out, a->port == OFPP_CONTROLLER ? a->max_len : 0);
-        ofpbuf_put_zeros(out, 6);
-    }
-}
-
-static int
-ofp_error(struct ofperr *err, uint16_t type, uint16_t code)
-{
-    err->type = type;
-    err->code = code;
-    return -EPROTO;
-}
-
-static bool
-output_port_valid(uint32_t port)
-{
-    if (port == 0) {
-        return false;
-    }
-    if (port <= OFPP_MAX) {
-        return true;
-    }
-    switch (port) {
-    case OFPP_IN_PORT: case OFPP_NORMAL: case OFPP_FLOOD: case OFPP_ALL:
-    case OFPP_CONTROLLER: case OFPP_LOCAL:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static int
-decode_actions(const uint8_t *p, size_t len, struct ofpacts *acts, struct ofperr *err)
-{
-    while (len) {
-        if (len < 8) {
-            return ofp_error(err, OFPET_BAD_ACTION, OFPBAC_BAD_LEN);
-        }
-        uint16_t type = ofp_get_be16(p);
-        uint16_t alen = ofp_get_be16(p + 2);
-        if (alen < 8 || alen % 8 || alen > len) {
-            return ofp_error(err, OFPET_BAD_ACTION, OFPBAC_BAD_LEN);
-        }
-        if (type != OFPAT_OUTPUT) {
-            return ofp_error(err, OFPET_BAD_ACTION, OFPBAC_BAD_TYPE);
-        }
-        if (alen != OFP_ACTION_OUTPUT_LEN) {
-            return ofp_error(err, OFPET_BAD_ACTION, OFPBAC_BAD_LEN);
-        }
-        uint32_t port = ofp_get_be32(p + 4);
-        if (!output_port_valid(port)) {
-            return ofp_error(err, OFPET_BAD_ACTION, OFPBAC_BAD_OUT_PORT);
-        }
-        ofpacts_add_output(acts, port, ofp_get_be16(p + 8));
-        p += alen;
-        len -= alen;
-    }
-    return 0;
-}
-
-int
-ofp_decode_instructions(const uint8_t *p, size_t len, struct ofpacts *acts, struct ofperr *err)
-{
-    bool have_apply = false;
-
-    ofpacts_init(acts);
-    while (len) {
-        if (len < 8) {
-            return ofp_error(err, OFPET_BAD_INSTRUCTION, OFPBIC_BAD_LEN);
-        }
-        uint16_t type = ofp_get_be16(p);
-        uint16_t ilen = ofp_get_be16(p + 2);
-        if (ilen < 8 || ilen % 8 || ilen > len) {
-            return ofp_error(err, OFPET_BAD_INSTRUCTION, OFPBIC_BAD_LEN);
-        }
-        switch (type) {
-        case OFPIT_APPLY_ACTIONS: {
-            if (have_apply) {
-                /* OpenFlow 1.3 has no DUP_INST code; a repeated instruction is unsupported. */
-                return ofp_error(err, OFPET_BAD_INSTRUCTION, OFPBIC_UNSUP_INST);
-            }
-            have_apply = true;
-            int error = decode_actions(p + 8, ilen - 8, acts, err);
-            if (error) {
-                return error;
-            }
-            break;
-        }
-        case OFPIT_GOTO_TABLE: case OFPIT_WRITE_METADATA: case OFPIT_WRITE_ACTIONS:
-        case OFPIT_CLEAR_ACTIONS: case OFPIT_METER: case OFPIT_EXPERIMENTER:
-            return ofp_error(err, OFPET_BAD_INSTRUCTION, OFPBIC_UNSUP_INST);
-        default:
-            return ofp_error(err, OFPET_BAD_INSTRUCTION, OFPBIC_UNKNOWN_INST);
-        }
-        p += ilen;
-        len -= ilen;
-    }
-    return 0;
-}
-
-/* ---------------------------------------------------------------------------------------------
  * Table features (OpenFlow 1.3.5 §7.3.5.5).
  * ------------------------------------------------------------------------------------------- */
 
@@ -705,10 +734,10 @@ prop_finish(struct ofpbuf *b, size_t ofs)
 static void
 put_oxm_ids(struct ofpbuf *b, bool masks)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(oxm_fields); i++) {
-        const struct oxm_field *f = &oxm_fields[i];
+    for (size_t i = 0; i < ARRAY_SIZE(ofp_fields); i++) {
+        const struct ofp_field *f = &ofp_fields[i];
         bool hasmask = masks && f->maskable;
-        if (f->oxm_class != OFPXMC_OPENFLOW_BASIC) {
+        if (f->oxm_class != OFPXMC_OPENFLOW_BASIC || !f->in_match) {
             continue;     /* Experimenter ids would need the 8-byte form. */
         }
         ofpbuf_put_be16(b, f->oxm_class);
@@ -734,26 +763,56 @@ ofp_mp_put_table_features(struct ofp_mp_writer *w, const struct ofp_table_featur
     ofpbuf_put_be32(&e, tf->config);
     ofpbuf_put_be32(&e, tf->max_entries);
 
+    /* Instructions: goto_table only where a later table exists. */
+    static const uint16_t insts[] = {
+        OFPIT_GOTO_TABLE, OFPIT_WRITE_METADATA, OFPIT_WRITE_ACTIONS, OFPIT_APPLY_ACTIONS,
+        OFPIT_CLEAR_ACTIONS,
+    };
     ofs = prop_start(&e, OFPTFPT_INSTRUCTIONS);
-    ofpbuf_put_be16(&e, OFPIT_APPLY_ACTIONS);
-    ofpbuf_put_be16(&e, 4);
+    for (size_t i = 0; i < ARRAY_SIZE(insts); i++) {
+        if (insts[i] != OFPIT_GOTO_TABLE || tf->table_id < 253) {
+            ofpbuf_put_be16(&e, insts[i]);
+            ofpbuf_put_be16(&e, 4);
+        }
+    }
     prop_finish(&e, ofs);
     /* Every non-"miss" property must be present (ovs-ofctl rejects the reply otherwise), even
      * when empty. */
-    prop_finish(&e, prop_start(&e, OFPTFPT_NEXT_TABLES));
-    prop_finish(&e, prop_start(&e, OFPTFPT_WRITE_ACTIONS));
-    ofs = prop_start(&e, OFPTFPT_APPLY_ACTIONS);
-    ofpbuf_put_be16(&e, OFPAT_OUTPUT);
-    ofpbuf_put_be16(&e, 4);
+    ofs = prop_start(&e, OFPTFPT_NEXT_TABLES);
+    for (int t = tf->table_id + 1; t <= 253; t++) {
+        ofpbuf_put_u8(&e, t);
+    }
     prop_finish(&e, ofs);
+    static const uint16_t acts[] = {
+        OFPAT_OUTPUT, OFPAT_PUSH_VLAN, OFPAT_POP_VLAN, OFPAT_SET_NW_TTL, OFPAT_DEC_NW_TTL,
+        OFPAT_SET_FIELD,
+    };
+    for (int pass = 0; pass < 2; pass++) {
+        ofs = prop_start(&e, pass ? OFPTFPT_APPLY_ACTIONS : OFPTFPT_WRITE_ACTIONS);
+        for (size_t i = 0; i < ARRAY_SIZE(acts); i++) {
+            ofpbuf_put_be16(&e, acts[i]);
+            ofpbuf_put_be16(&e, 4);
+        }
+        prop_finish(&e, ofs);
+    }
     ofs = prop_start(&e, OFPTFPT_MATCH);
     put_oxm_ids(&e, true);
     prop_finish(&e, ofs);
     ofs = prop_start(&e, OFPTFPT_WILDCARDS);
     put_oxm_ids(&e, false);
     prop_finish(&e, ofs);
-    prop_finish(&e, prop_start(&e, OFPTFPT_WRITE_SETFIELD));
-    prop_finish(&e, prop_start(&e, OFPTFPT_APPLY_SETFIELD));
+    for (int pass = 0; pass < 2; pass++) {
+        ofs = prop_start(&e, pass ? OFPTFPT_APPLY_SETFIELD : OFPTFPT_WRITE_SETFIELD);
+        for (size_t i = 0; i < ARRAY_SIZE(ofp_fields); i++) {
+            const struct ofp_field *f = &ofp_fields[i];
+            if (f->writable && f->in_match && f->oxm_class == OFPXMC_OPENFLOW_BASIC) {
+                ofpbuf_put_be16(&e, f->oxm_class);
+                ofpbuf_put_u8(&e, f->oxm_field << 1);
+                ofpbuf_put_u8(&e, f->len);
+            }
+        }
+        prop_finish(&e, ofs);
+    }
 
     ofp_set_be16(e.data, e.size);
     memcpy(ofp_mp_reply_reserve(w, e.size), e.data, e.size);

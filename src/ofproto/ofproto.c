@@ -1,14 +1,13 @@
-/* ofproto — an OpenFlow switch: flow table, ports, translation and NORMAL. See ofproto.h. */
+/* ofproto — an OpenFlow switch: flow tables, flow-mods, ports and statistics. See ofproto.h and
+ * ofproto-provider.h; the translation lives in ofproto-xlate.c. */
 #include "ofproto/ofproto.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <sys/queue.h>
-#include <bsd/sys/tree.h>
 
 #include "lib/poll-loop.h"
 #include "lib/unixctl.h"
@@ -16,31 +15,14 @@
 #include "lib/vlog.h"
 #include "ofproto/connmgr.h"
 #include "ofproto/mac-learning.h"
+#include "ofproto/ofp-actions.h"
+#include "ofproto/ofp-msgs.h"
+#include "ofproto/ofproto-provider.h"
 #include "pmd/dpif-netdev.h"
 
 VLOG_DEFINE_THIS_MODULE(ofproto);
 
-#define OFPROTO_MAX_RULES 1000000
-
-/* An OpenFlow rule. Immutable after insertion except the counters and 'used', which only the main
- * thread writes; a modify replaces 'ofpacts' under the ofproto mutex. */
-struct rule {
-    RB_ENTRY(rule) id_node;      /* In 'all_rules', by id (main thread only). */
-    struct ofproto *ofproto;
-    uint64_t id;                 /* Unique for the life of the process, never reused. */
-    struct match match;
-    uint16_t priority;
-    uint8_t table_id;
-    uint64_t cookie;
-    uint16_t idle_timeout;
-    uint16_t hard_timeout;
-    uint16_t flags;
-    struct ofpacts ofpacts;
-    long long created;           /* msec, time_msec() */
-    long long used;              /* msec of the last packet, or 'created'. */
-    uint64_t packet_count;
-    uint64_t byte_count;
-};
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
 
 static int
 rule_id_cmp(const struct rule *a, const struct rule *b)
@@ -54,39 +36,82 @@ RB_GENERATE_INTERNAL(rule_id_tree, rule, id_node, rule_id_cmp, static __attribut
 static struct rule_id_tree all_rules = RB_INITIALIZER(&all_rules);
 static uint64_t next_rule_id = 1;
 
-struct ofport {
-    struct ofproto *ofproto;
-    uint32_t ofp_port;
-    uint32_t dp_port;            /* DP_PORT_NONE until the device is open. */
-    char *name;
-};
-
-struct ofproto {
-    LIST_ENTRY(ofproto) node;    /* In 'all_ofprotos'. */
-    char *name;
-    uint64_t dpid;
-    struct dp_netdev *dp;
-    struct connmgr *connmgr;
-
-    /* 'mutex' protects 'rules', 'ports' (the array, not the port names) and 'ml' against the
-     * PMD threads' upcalls. The main thread takes it to modify them; PMDs take it to read them. */
-    pthread_mutex_t mutex;
-    struct rule **rules;         /* Sorted by priority, highest first; equal priorities in
-                                    insertion order. */
-    size_t n_rules;
-    size_t alloc_rules;
-    struct ofport **ports;
-    size_t n_ports;
-    struct mac_learning *ml;
-    uint64_t n_lookup;           /* Upcalls translated (PMD, under mutex). */
-    uint64_t n_matched;
-    long long next_expire;
-};
-
 LIST_HEAD(ofproto_list, ofproto);
 static struct ofproto_list all_ofprotos = LIST_HEAD_INITIALIZER(all_ofprotos);
 
-/* ---- Rules. ---- */
+static void ofport_apply_vlan(struct ofproto *, struct ofport *, const struct port_vlan_cfg *);
+
+/* ---- Rule combinations. ----
+ *
+ * A datapath megaflow credits one rule id; a translation through several tables matched several
+ * rules. A combination is a synthetic id (high bit set) standing for a list of rule ids, so every
+ * rule on the path gets the megaflow's counters. Combinations are deduplicated by content and
+ * never freed (their number is bounded by COMBO_MAX; past that, only the first rule is credited).
+ * 'combo_mutex' protects them (taken under an ofproto mutex on PMD threads, alone on the main
+ * thread). */
+#define COMBO_BIT (UINT64_C(1) << 63)
+#define COMBO_MAX 65536
+#define COMBO_MAX_RULES 16
+struct rule_combo {
+    size_t n;
+    uint64_t ids[COMBO_MAX_RULES];
+};
+static pthread_mutex_t combo_mutex = PTHREAD_MUTEX_INITIALIZER;
+static struct rule_combo *combos;
+static size_t n_combos, alloc_combos;
+
+uint64_t
+ofproto_rule_combo_id(const uint64_t *ids, size_t n)
+{
+    uint64_t id = ids[0];
+
+    if (n <= 1) {
+        return id;
+    }
+    n = n > COMBO_MAX_RULES ? COMBO_MAX_RULES : n;
+    pthread_mutex_lock(&combo_mutex);
+    for (size_t i = n_combos; i-- > 0;) {
+        if (combos[i].n == n && !memcmp(combos[i].ids, ids, n * sizeof *ids)) {
+            id = COMBO_BIT | i;
+            goto out;
+        }
+    }
+    if (n_combos < COMBO_MAX) {
+        if (n_combos == alloc_combos) {
+            alloc_combos = alloc_combos ? alloc_combos * 2 : 64;
+            combos = xrealloc(combos, alloc_combos * sizeof *combos);
+        }
+        combos[n_combos].n = n;
+        memcpy(combos[n_combos].ids, ids, n * sizeof *ids);
+        id = COMBO_BIT | n_combos++;
+    }
+out:
+    pthread_mutex_unlock(&combo_mutex);
+    return id;
+}
+
+/* ---- Rules and tables. ---- */
+
+/* Tells the controllers RULE is gone (OpenFlow 1.3.5 §7.4.2) if it was added with
+ * send_flow_rem. */
+static void
+rule_send_removed(struct ofproto *ofproto, const struct rule *rule, uint8_t reason,
+                  long long now)
+{
+    if (!(rule->flags & OFPFF_SEND_FLOW_REM)) {
+        return;
+    }
+    struct ofp_flow_removed fr = {
+        .cookie = rule->cookie, .priority = rule->priority, .reason = reason,
+        .table_id = rule->table_id,
+        .duration_sec = (uint32_t) ((now - rule->created) / 1000),
+        .duration_nsec = (uint32_t) ((now - rule->created) % 1000) * 1000000u,
+        .idle_timeout = rule->idle_timeout, .hard_timeout = rule->hard_timeout,
+        .packet_count = rule->packet_count, .byte_count = rule->byte_count,
+        .match = rule->match,
+    };
+    connmgr_send_flow_removed(ofproto->connmgr, &fr);
+}
 
 static void
 rule_free(struct rule *rule)
@@ -95,40 +120,55 @@ rule_free(struct rule *rule)
     free(rule);
 }
 
-/* Inserts RULE keeping the order (priority desc, then insertion order). Caller holds mutex. */
+/* Inserts RULE into its table keeping the order. Caller holds mutex. */
 static void
 rules_insert(struct ofproto *ofproto, struct rule *rule)
 {
-    if (ofproto->n_rules == ofproto->alloc_rules) {
-        ofproto->alloc_rules = ofproto->alloc_rules ? ofproto->alloc_rules * 2 : 64;
-        ofproto->rules = xrealloc(ofproto->rules, ofproto->alloc_rules * sizeof *ofproto->rules);
+    struct oftable *t = &ofproto->tables[rule->table_id];
+
+    if (t->n_rules == t->alloc_rules) {
+        t->alloc_rules = t->alloc_rules ? t->alloc_rules * 2 : 16;
+        t->rules = xrealloc(t->rules, t->alloc_rules * sizeof *t->rules);
     }
-    size_t lo = 0, hi = ofproto->n_rules;
+    size_t lo = 0, hi = t->n_rules;
     while (lo < hi) {           /* First index whose priority < rule's. */
         size_t mid = (lo + hi) / 2;
-        if (ofproto->rules[mid]->priority >= rule->priority) {
+        if (t->rules[mid]->priority >= rule->priority) {
             lo = mid + 1;
         } else {
             hi = mid;
         }
     }
-    memmove(&ofproto->rules[lo + 1], &ofproto->rules[lo],
-            (ofproto->n_rules - lo) * sizeof *ofproto->rules);
-    ofproto->rules[lo] = rule;
+    memmove(&t->rules[lo + 1], &t->rules[lo], (t->n_rules - lo) * sizeof *t->rules);
+    t->rules[lo] = rule;
+    t->n_rules++;
     ofproto->n_rules++;
     RB_INSERT(rule_id_tree, &all_rules, rule);
 }
 
-/* Removes the rule at index I. Caller holds mutex; caller frees. */
+/* Removes the rule at index I of table T. Caller holds mutex; caller frees. */
 static struct rule *
-rules_remove_at(struct ofproto *ofproto, size_t i)
+rules_remove_at(struct ofproto *ofproto, struct oftable *t, size_t i)
 {
-    struct rule *rule = ofproto->rules[i];
-    memmove(&ofproto->rules[i], &ofproto->rules[i + 1],
-            (ofproto->n_rules - i - 1) * sizeof *ofproto->rules);
+    struct rule *rule = t->rules[i];
+    memmove(&t->rules[i], &t->rules[i + 1], (t->n_rules - i - 1) * sizeof *t->rules);
+    t->n_rules--;
     ofproto->n_rules--;
     RB_REMOVE(rule_id_tree, &all_rules, rule);
     return rule;
+}
+
+struct rule *
+oftable_lookup(struct oftable *t, const struct flow *flow, struct flow *wc)
+{
+    for (size_t i = 0; i < t->n_rules; i++) {
+        struct rule *r = t->rules[i];
+        flow_wildcards_or(wc, &r->match.wc);
+        if (match_matches_flow(&r->match, flow)) {
+            return r;
+        }
+    }
+    return NULL;
 }
 
 /* Whether match A covers match B: every packet B matches, A matches too (OpenFlow 1.3.5 §6.4
@@ -184,7 +224,7 @@ rule_create(struct ofproto *ofproto, const struct ofp_flow_mod *fm, long long no
     rule->match = fm->match;
     match_normalize(&rule->match);
     rule->priority = fm->priority;
-    rule->table_id = 0;
+    rule->table_id = fm->table_id;
     rule->cookie = fm->cookie;
     rule->idle_timeout = fm->idle_timeout;
     rule->hard_timeout = fm->hard_timeout;
@@ -195,22 +235,49 @@ rule_create(struct ofproto *ofproto, const struct ofp_flow_mod *fm, long long no
 }
 
 static int
-check_actions(const struct ofproto *ofproto, const struct ofpacts *ofpacts, struct ofperr *err)
+flow_mod_error(struct ofperr *err, uint16_t type, uint16_t code, int error)
 {
-    for (size_t i = 0; i < ofpacts->n; i++) {
-        const struct ofpact *a = &ofpacts->acts[i];
-        if (a->type == OFPACT_OUTPUT && a->port >= OFPP_MAX && a->port < OFPP_IN_PORT) {
-            err->type = OFPET_BAD_ACTION;
-            err->code = OFPBAC_BAD_OUT_PORT;
-            return -EINVAL;
+    err->type = type;
+    err->code = code;
+    return error;
+}
+
+/* Adds FM's rule (OpenFlow 1.3.5 §6.4 "add"). Caller holds mutex. */
+static int
+flow_mod_add(struct ofproto *ofproto, const struct ofp_flow_mod *fm, long long now,
+             struct ofperr *err)
+{
+    struct oftable *t = &ofproto->tables[fm->table_id];
+    struct match m = fm->match;
+    struct rule *old = NULL;
+    size_t old_i = 0;
+
+    match_normalize(&m);
+    for (size_t i = 0; i < t->n_rules; i++) {
+        struct rule *r = t->rules[i];
+        if (r->priority != fm->priority) {
+            continue;
         }
-        if (a->type == OFPACT_OUTPUT && a->port == OFPP_ANY) {
-            err->type = OFPET_BAD_ACTION;
-            err->code = OFPBAC_BAD_OUT_PORT;
-            return -EINVAL;
+        if (match_equal(&r->match, &m)) {
+            old = r;
+            old_i = i;
+        } else if ((fm->flags & OFPFF_CHECK_OVERLAP) && match_overlaps(&r->match, &m)) {
+            return flow_mod_error(err, OFPET_FLOW_MOD_FAILED, OFPFMFC_OVERLAP, -EEXIST);
         }
     }
-    (void) ofproto;
+    if (!old && ofproto->n_rules >= OFPROTO_MAX_RULES) {
+        return flow_mod_error(err, OFPET_FLOW_MOD_FAILED, OFPFMFC_TABLE_FULL, -ENOSPC);
+    }
+    struct rule *rule = rule_create(ofproto, fm, now);
+    if (old) {
+        /* An identical rule is replaced; its counters carry over unless reset_counts. */
+        if (!(fm->flags & OFPFF_RESET_COUNTS)) {
+            rule->packet_count = old->packet_count;
+            rule->byte_count = old->byte_count;
+        }
+        rule_free(rules_remove_at(ofproto, t, old_i));
+    }
+    rules_insert(ofproto, rule);
     return 0;
 }
 
@@ -220,121 +287,102 @@ ofproto_handle_flow_mod(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
 {
     long long now = time_msec();
     bool all_tables = fm->table_id == 0xff;
+    bool strict = fm->command == OFPFC_MODIFY_STRICT || fm->command == OFPFC_DELETE_STRICT;
     int n_changed = 0;
+    int error = 0;
 
-    if (fm->table_id != 0 && !(all_tables && (fm->command == OFPFC_DELETE
-                                              || fm->command == OFPFC_DELETE_STRICT
-                                              || fm->command == OFPFC_ADD))) {
-        /* Only table 0 exists so far (multiple tables arrive with the full pipeline). */
-        err->type = OFPET_FLOW_MOD_FAILED;
-        err->code = OFPFMFC_BAD_TABLE_ID;
-        return -EINVAL;
+    if (fm->command > OFPFC_DELETE_STRICT) {
+        return flow_mod_error(err, OFPET_FLOW_MOD_FAILED, OFPFMFC_BAD_COMMAND, -EINVAL);
     }
-    if ((fm->command == OFPFC_ADD || fm->command == OFPFC_MODIFY
-         || fm->command == OFPFC_MODIFY_STRICT)
-        && check_actions(ofproto, &fm->ofpacts, err)) {
-        return -EINVAL;
+    if ((fm->table_id >= OFPROTO_N_TABLES && !all_tables)
+        || (all_tables && fm->command == OFPFC_ADD)) {
+        return flow_mod_error(err, OFPET_FLOW_MOD_FAILED, OFPFMFC_BAD_TABLE_ID, -EINVAL);
+    }
+    if (fm->command == OFPFC_ADD || fm->command == OFPFC_MODIFY
+        || fm->command == OFPFC_MODIFY_STRICT) {
+        if (ofpacts_check(&fm->ofpacts, &fm->match, all_tables ? 0 : fm->table_id, err)) {
+            return -EINVAL;
+        }
     }
 
     pthread_mutex_lock(&ofproto->mutex);
-    switch (fm->command) {
-    case OFPFC_ADD: {
+    if (fm->command != OFPFC_DELETE && fm->command != OFPFC_DELETE_STRICT) {
+        for (size_t i = 0; i < fm->ofpacts.n; i++) {
+            const struct ofpact *a = &fm->ofpacts.acts[i];
+            if (a->type == OFPACT_GROUP && !ofproto_group_find(ofproto, a->port)) {
+                pthread_mutex_unlock(&ofproto->mutex);
+                return flow_mod_error(err, OFPET_BAD_ACTION, OFPBAC_BAD_OUT_GROUP, -EINVAL);
+            }
+        }
+    }
+    if (fm->command == OFPFC_ADD) {
+        error = flow_mod_add(ofproto, fm, now, err);
+        n_changed = !error;
+    } else {
+        bool modify = fm->command == OFPFC_MODIFY || fm->command == OFPFC_MODIFY_STRICT;
         struct match m = fm->match;
         match_normalize(&m);
-        for (size_t i = 0; i < ofproto->n_rules; i++) {
-            struct rule *r = ofproto->rules[i];
-            if (r->priority != fm->priority) {
+        for (int t = 0; t < OFPROTO_N_TABLES; t++) {
+            struct oftable *table = &ofproto->tables[t];
+            if (!all_tables && t != fm->table_id) {
                 continue;
             }
-            if ((fm->flags & OFPFF_CHECK_OVERLAP) && match_overlaps(&r->match, &m)
-                && !match_equal(&r->match, &m)) {
-                pthread_mutex_unlock(&ofproto->mutex);
-                err->type = OFPET_FLOW_MOD_FAILED;
-                err->code = OFPFMFC_OVERLAP;
-                return -EEXIST;
-            }
-        }
-        if (ofproto->n_rules >= OFPROTO_MAX_RULES) {
-            pthread_mutex_unlock(&ofproto->mutex);
-            err->type = OFPET_FLOW_MOD_FAILED;
-            err->code = OFPFMFC_TABLE_FULL;
-            return -ENOSPC;
-        }
-        /* An identical rule is replaced (OpenFlow 1.3.5 §6.4); its counters are cleared unless
-         * the new one is the same but for counters. */
-        for (size_t i = 0; i < ofproto->n_rules; i++) {
-            struct rule *r = ofproto->rules[i];
-            if (r->priority == fm->priority && match_equal(&r->match, &m)) {
-                rule_free(rules_remove_at(ofproto, i));
-                break;
-            }
-        }
-        rules_insert(ofproto, rule_create(ofproto, fm, now));
-        n_changed = 1;
-        break;
-    }
-    case OFPFC_MODIFY:
-    case OFPFC_MODIFY_STRICT: {
-        bool strict = fm->command == OFPFC_MODIFY_STRICT;
-        struct match m = fm->match;
-        match_normalize(&m);
-        for (size_t i = 0; i < ofproto->n_rules; i++) {
-            struct rule *r = ofproto->rules[i];
-            bool hit = strict ? r->priority == fm->priority && match_equal(&r->match, &m)
-                              : match_covers(&m, &r->match);
-            if (hit && rule_matches_filters(r, fm->cookie, fm->cookie_mask, OFPP_ANY)) {
-                ofpacts_destroy(&r->ofpacts);
-                ofpacts_copy(&r->ofpacts, &fm->ofpacts);
-                if (fm->flags & OFPFF_RESET_COUNTS) {
-                    r->packet_count = r->byte_count = 0;
+            for (size_t i = 0; i < table->n_rules;) {
+                struct rule *r = table->rules[i];
+                bool hit = strict ? r->priority == fm->priority && match_equal(&r->match, &m)
+                                  : match_covers(&m, &r->match);
+                /* OpenFlow 1.3.5 §7.3.4.1: out_port and out_group filter deletes only. */
+                if (!hit || !rule_matches_filters(r, fm->cookie, fm->cookie_mask,
+                                                  modify ? OFPP_ANY : fm->out_port)
+                    || (!modify && fm->out_group != OFPG_ANY)) {
+                    i++;
+                    continue;
                 }
                 n_changed++;
+                if (modify) {
+                    ofpacts_destroy(&r->ofpacts);
+                    ofpacts_copy(&r->ofpacts, &fm->ofpacts);
+                    if (fm->flags & OFPFF_RESET_COUNTS) {
+                        r->packet_count = r->byte_count = 0;
+                    }
+                    i++;
+                } else {
+                    rule_send_removed(ofproto, r, OFPRR_DELETE, now);
+                    rule_free(rules_remove_at(ofproto, table, i));
+                }
             }
         }
-        break;
-    }
-    case OFPFC_DELETE:
-    case OFPFC_DELETE_STRICT: {
-        bool strict = fm->command == OFPFC_DELETE_STRICT;
-        struct match m = fm->match;
-        match_normalize(&m);
-        for (size_t i = 0; i < ofproto->n_rules;) {
-            struct rule *r = ofproto->rules[i];
-            bool hit = strict ? r->priority == fm->priority && match_equal(&r->match, &m)
-                              : match_covers(&m, &r->match);
-            if (hit && rule_matches_filters(r, fm->cookie, fm->cookie_mask, fm->out_port)) {
-                rule_free(rules_remove_at(ofproto, i));
-                n_changed++;
-            } else {
-                i++;
-            }
-        }
-        break;
-    }
-    default:
-        pthread_mutex_unlock(&ofproto->mutex);
-        err->type = OFPET_FLOW_MOD_FAILED;
-        err->code = OFPFMFC_BAD_COMMAND;
-        return -EINVAL;
     }
     if (n_changed) {
         dp_netdev_flush_caches(ofproto->dp);
     }
     pthread_mutex_unlock(&ofproto->mutex);
-    return 0;
+    return error;
 }
 
 void
 ofproto_credit_stats(uint64_t rule_id, uint64_t packets, uint64_t bytes, long long used)
 {
-    struct rule key = { .id = rule_id };
-    struct rule *rule = RB_FIND(rule_id_tree, &all_rules, &key);
+    uint64_t ids[COMBO_MAX_RULES];
+    size_t n = 1;
 
-    if (rule) {         /* Deleted rules simply lose their last counts, as in OVS. */
-        rule->packet_count += packets;
-        rule->byte_count += bytes;
-        if (used > rule->used) {
-            rule->used = used;
+    ids[0] = rule_id;
+    if (rule_id & COMBO_BIT) {
+        pthread_mutex_lock(&combo_mutex);
+        size_t i = rule_id & ~COMBO_BIT;
+        n = i < n_combos ? combos[i].n : 0;
+        memcpy(ids, combos[i < n_combos ? i : 0].ids, n * sizeof *ids);
+        pthread_mutex_unlock(&combo_mutex);
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct rule key = { .id = ids[i] };
+        struct rule *rule = RB_FIND(rule_id_tree, &all_rules, &key);
+        if (rule) {         /* Deleted rules simply lose their last counts, as in OVS. */
+            rule->packet_count += packets;
+            rule->byte_count += bytes;
+            if (used > rule->used) {
+                rule->used = used;
+            }
         }
     }
 }
@@ -346,44 +394,52 @@ ofproto_collect_flow_stats(struct ofproto *ofproto, const struct ofp_flow_stats_
     long long now = time_msec();
     struct match m = req->match;
 
-    if (req->table_id != 0 && req->table_id != 0xff) {
-        return;
-    }
     match_normalize(&m);
-    for (size_t i = 0; i < ofproto->n_rules; i++) {
-        const struct rule *r = ofproto->rules[i];
-        if (!match_covers(&m, &r->match)
-            || !rule_matches_filters(r, req->cookie, req->cookie_mask, req->out_port)) {
+    for (int t = 0; t < OFPROTO_N_TABLES; t++) {
+        const struct oftable *table = &ofproto->tables[t];
+        if (req->table_id != 0xff && req->table_id != t) {
             continue;
         }
-        struct ofp_flow_stats fs;
-        memset(&fs, 0, sizeof fs);
-        fs.table_id = r->table_id;
-        long long age = now - r->created;
-        fs.duration_sec = (uint32_t) (age / 1000);
-        fs.duration_nsec = (uint32_t) (age % 1000) * 1000000u;
-        fs.priority = r->priority;
-        fs.idle_timeout = r->idle_timeout;
-        fs.hard_timeout = r->hard_timeout;
-        fs.flags = r->flags;
-        fs.cookie = r->cookie;
-        fs.packet_count = r->packet_count;
-        fs.byte_count = r->byte_count;
-        fs.idle_age = (uint32_t) ((now - r->used) / 1000);
-        fs.match = r->match;
-        fs.ofpacts = r->ofpacts;      /* Borrowed for the call. */
-        cb(aux, &fs);
+        for (size_t i = 0; i < table->n_rules; i++) {
+            const struct rule *r = table->rules[i];
+            if (!match_covers(&m, &r->match)
+                || !rule_matches_filters(r, req->cookie, req->cookie_mask, req->out_port)) {
+                continue;
+            }
+            struct ofp_flow_stats fs;
+            memset(&fs, 0, sizeof fs);
+            fs.table_id = r->table_id;
+            long long age = now - r->created;
+            fs.duration_sec = (uint32_t) (age / 1000);
+            fs.duration_nsec = (uint32_t) (age % 1000) * 1000000u;
+            fs.priority = r->priority;
+            fs.idle_timeout = r->idle_timeout;
+            fs.hard_timeout = r->hard_timeout;
+            fs.flags = r->flags;
+            fs.cookie = r->cookie;
+            fs.packet_count = r->packet_count;
+            fs.byte_count = r->byte_count;
+            fs.idle_age = (uint32_t) ((now - r->used) / 1000);
+            fs.match = r->match;
+            fs.ofpacts = r->ofpacts;      /* Borrowed for the call. */
+            cb(aux, &fs);
+        }
     }
 }
 
 void
-ofproto_get_table_stats(struct ofproto *ofproto, uint32_t *active_count, uint64_t *lookup_count,
-                        uint64_t *matched_count)
+ofproto_get_table_stats(struct ofproto *ofproto, uint8_t table_id, uint32_t *active_count,
+                        uint64_t *lookup_count, uint64_t *matched_count)
 {
+    *active_count = 0;
+    *lookup_count = *matched_count = 0;
+    if (table_id >= OFPROTO_N_TABLES) {
+        return;
+    }
     pthread_mutex_lock(&ofproto->mutex);
-    *active_count = (uint32_t) ofproto->n_rules;
-    *lookup_count = ofproto->n_lookup;
-    *matched_count = ofproto->n_matched;
+    *active_count = (uint32_t) ofproto->tables[table_id].n_rules;
+    *lookup_count = ofproto->tables[table_id].n_lookup;
+    *matched_count = ofproto->tables[table_id].n_matched;
     pthread_mutex_unlock(&ofproto->mutex);
 }
 
@@ -394,15 +450,20 @@ ofproto_expire_rules(struct ofproto *ofproto, long long now)
     bool changed = false;
 
     pthread_mutex_lock(&ofproto->mutex);
-    for (size_t i = 0; i < ofproto->n_rules;) {
-        struct rule *r = ofproto->rules[i];
-        if ((r->hard_timeout && now - r->created >= r->hard_timeout * 1000LL)
-            || (r->idle_timeout && now - r->used >= r->idle_timeout * 1000LL)) {
-            VLOG_DBG("bridge %s: rule %" PRIu64 " expired", ofproto->name, r->id);
-            rule_free(rules_remove_at(ofproto, i));
-            changed = true;
-        } else {
-            i++;
+    for (int t = 0; t < OFPROTO_N_TABLES; t++) {
+        struct oftable *table = &ofproto->tables[t];
+        for (size_t i = 0; i < table->n_rules;) {
+            struct rule *r = table->rules[i];
+            bool hard = r->hard_timeout && now - r->created >= r->hard_timeout * 1000LL;
+            if (hard || (r->idle_timeout && now - r->used >= r->idle_timeout * 1000LL)) {
+                VLOG_DBG("bridge %s: rule %" PRIu64 " expired", ofproto->name, r->id);
+                rule_send_removed(ofproto, r, hard ? OFPRR_HARD_TIMEOUT : OFPRR_IDLE_TIMEOUT,
+                                  now);
+                rule_free(rules_remove_at(ofproto, table, i));
+                changed = true;
+            } else {
+                i++;
+            }
         }
     }
     if (mac_learning_expire(ofproto->ml, now)) {
@@ -416,8 +477,8 @@ ofproto_expire_rules(struct ofproto *ofproto, long long now)
 
 /* ---- Ports. ---- */
 
-static struct ofport *
-ofport_find(const struct ofproto *ofproto, uint32_t ofp_port)
+struct ofport *
+ofproto_port_find(const struct ofproto *ofproto, uint32_t ofp_port)
 {
     for (size_t i = 0; i < ofproto->n_ports; i++) {
         if (ofproto->ports[i]->ofp_port == ofp_port) {
@@ -430,7 +491,7 @@ ofport_find(const struct ofproto *ofproto, uint32_t ofp_port)
 int
 ofproto_port_add(struct ofproto *ofproto, uint32_t ofp_port, uint32_t dp_port, const char *name)
 {
-    if (ofport_find(ofproto, ofp_port)) {
+    if (ofproto_port_find(ofproto, ofp_port)) {
         return -EEXIST;
     }
     struct ofport *port = xzalloc(sizeof *port);
@@ -438,7 +499,14 @@ ofproto_port_add(struct ofproto *ofproto, uint32_t ofp_port, uint32_t dp_port, c
     port->ofp_port = ofp_port;
     port->dp_port = dp_port;
     port->name = xstrdup(name);
+    port->vlan_mode = PORT_VLAN_TRUNK;
+    port->tag = -1;
     pthread_mutex_lock(&ofproto->mutex);
+    for (size_t i = 0; i < ofproto->n_vlan_cfgs; i++) {
+        if (!strcmp(ofproto->vlan_cfgs[i].name, name)) {
+            ofport_apply_vlan(ofproto, port, &ofproto->vlan_cfgs[i]);
+        }
+    }
     ofproto->ports = xrealloc(ofproto->ports, (ofproto->n_ports + 1) * sizeof *ofproto->ports);
     ofproto->ports[ofproto->n_ports++] = port;
     dp_netdev_flush_caches(ofproto->dp);
@@ -446,22 +514,45 @@ ofproto_port_add(struct ofproto *ofproto, uint32_t ofp_port, uint32_t dp_port, c
     return 0;
 }
 
+/* Sends a PORT_STATUS for OFP_PORT to the controllers (OpenFlow 1.3.5 §7.4.3). */
+static void
+send_port_status(struct ofproto *ofproto, uint32_t ofp_port, uint8_t reason, const char *name)
+{
+    struct ofp_phy_port *ports, pp;
+    size_t n = ofproto_get_port_descs(ofproto, &ports);
+
+    memset(&pp, 0, sizeof pp);
+    pp.port_no = ofp_port;
+    strlcpy(pp.name, name, sizeof pp.name);
+    pp.state = OFPPS_LINK_DOWN;
+    for (size_t i = 0; i < n; i++) {
+        if (ports[i].port_no == ofp_port) {
+            pp = ports[i];
+        }
+    }
+    free(ports);
+    connmgr_send_port_status(ofproto->connmgr, reason, &pp);
+}
+
 void
 ofproto_port_set_dp_port(struct ofproto *ofproto, uint32_t ofp_port, uint32_t dp_port)
 {
     pthread_mutex_lock(&ofproto->mutex);
-    struct ofport *port = ofport_find(ofproto, ofp_port);
+    struct ofport *port = ofproto_port_find(ofproto, ofp_port);
     if (port) {
         port->dp_port = dp_port;
         dp_netdev_flush_caches(ofproto->dp);
     }
     pthread_mutex_unlock(&ofproto->mutex);
+    if (port) {
+        send_port_status(ofproto, ofp_port, OFPPR_ADD, port->name);
+    }
 }
 
 void *
 ofproto_port_aux(struct ofproto *ofproto, uint32_t ofp_port)
 {
-    return ofport_find(ofproto, ofp_port);
+    return ofproto_port_find(ofproto, ofp_port);
 }
 
 void
@@ -475,10 +566,140 @@ ofproto_port_del(struct ofproto *ofproto, uint32_t ofp_port)
             mac_learning_flush_port(ofproto->ml, ofp_port);
             dp_netdev_flush_caches(ofproto->dp);
             pthread_mutex_unlock(&ofproto->mutex);
+            struct ofp_phy_port pp;
+            memset(&pp, 0, sizeof pp);
+            pp.port_no = ofp_port;
+            strlcpy(pp.name, port->name, sizeof pp.name);
+            pp.state = OFPPS_LINK_DOWN;
+            connmgr_send_port_status(ofproto->connmgr, OFPPR_DELETE, &pp);
+            free(port->trunks);
             free(port->name);
             free(port);
             return;
         }
+    }
+    pthread_mutex_unlock(&ofproto->mutex);
+}
+
+/* A bitmap of the 4096 VLANs in VLANS[0..N), or NULL when N is 0. */
+static uint64_t *
+vlan_bitmap(const int64_t *vlans, size_t n)
+{
+    if (!n) {
+        return NULL;
+    }
+    uint64_t *bm = xcalloc(4096 / 64, sizeof *bm);
+    for (size_t i = 0; i < n; i++) {
+        if (vlans[i] >= 0 && vlans[i] < 4096) {
+            bm[vlans[i] / 64] |= UINT64_C(1) << (vlans[i] % 64);
+        }
+    }
+    return bm;
+}
+
+/* Applies CFG to PORT. Caller holds mutex. */
+static void
+ofport_apply_vlan(struct ofproto *ofproto, struct ofport *port, const struct port_vlan_cfg *cfg)
+{
+    bool same = port->vlan_mode == cfg->vlan_mode && port->tag == cfg->tag
+                && ((!port->trunks && !cfg->trunks)
+                    || (port->trunks && cfg->trunks && !memcmp(port->trunks, cfg->trunks, 512)));
+    if (same) {
+        return;
+    }
+    free(port->trunks);
+    port->trunks = NULL;
+    if (cfg->trunks) {
+        port->trunks = xmalloc(512);
+        memcpy(port->trunks, cfg->trunks, 512);
+    }
+    port->vlan_mode = cfg->vlan_mode;
+    port->tag = cfg->tag;
+    mac_learning_flush_port(ofproto->ml, port->ofp_port);
+    dp_netdev_flush_caches(ofproto->dp);
+}
+
+int
+ofproto_port_set_vlan(struct ofproto *ofproto, const char *name, const char *mode, int tag,
+                      const int64_t *trunks, size_t n_trunks, char **errp)
+{
+    enum port_vlan_mode m;
+    int error = 0;
+
+    *errp = NULL;
+    if (!mode || !*mode) {
+        m = tag >= 0 ? PORT_VLAN_ACCESS : PORT_VLAN_TRUNK;
+    } else if (!strcmp(mode, "access")) {
+        m = PORT_VLAN_ACCESS;
+    } else if (!strcmp(mode, "trunk")) {
+        m = PORT_VLAN_TRUNK;
+    } else if (!strcmp(mode, "native-tagged")) {
+        m = PORT_VLAN_NATIVE_TAGGED;
+    } else if (!strcmp(mode, "native-untagged")) {
+        m = PORT_VLAN_NATIVE_UNTAGGED;
+    } else {
+        *errp = xasprintf("vlan_mode \"%s\" is unknown (use access, trunk, native-tagged or "
+                          "native-untagged)", mode);
+        m = PORT_VLAN_ACCESS;
+        tag = -2;                   /* Matches no VLAN: the port is cut off. */
+        error = -EINVAL;
+    }
+    if (!error && m != PORT_VLAN_TRUNK && tag < 0) {
+        *errp = xasprintf("vlan_mode %s needs a tag (set Port tag=VLAN)", mode ? mode : "access");
+        tag = -2;
+        error = -EINVAL;
+    }
+
+    struct port_vlan_cfg *cfg = NULL;
+    for (size_t i = 0; i < ofproto->n_vlan_cfgs; i++) {
+        if (!strcmp(ofproto->vlan_cfgs[i].name, name)) {
+            cfg = &ofproto->vlan_cfgs[i];
+        }
+    }
+    if (!cfg) {
+        ofproto->vlan_cfgs = xrealloc(ofproto->vlan_cfgs,
+                                      (ofproto->n_vlan_cfgs + 1) * sizeof *ofproto->vlan_cfgs);
+        cfg = &ofproto->vlan_cfgs[ofproto->n_vlan_cfgs++];
+        cfg->name = xstrdup(name);
+        cfg->trunks = NULL;
+    }
+    free(cfg->trunks);
+    cfg->vlan_mode = m;
+    cfg->tag = tag;
+    cfg->trunks = m == PORT_VLAN_ACCESS ? NULL : vlan_bitmap(trunks, n_trunks);
+
+    pthread_mutex_lock(&ofproto->mutex);
+    for (size_t i = 0; i < ofproto->n_ports; i++) {
+        if (!strcmp(ofproto->ports[i]->name, name)) {
+            ofport_apply_vlan(ofproto, ofproto->ports[i], cfg);
+        }
+    }
+    pthread_mutex_unlock(&ofproto->mutex);
+    return error;
+}
+
+void
+ofproto_set_mac_config(struct ofproto *ofproto, unsigned aging_s, unsigned table_size)
+{
+    pthread_mutex_lock(&ofproto->mutex);
+    if (mac_learning_set_config(ofproto->ml, aging_s, table_size)) {
+        dp_netdev_flush_caches(ofproto->dp);
+    }
+    pthread_mutex_unlock(&ofproto->mutex);
+}
+
+void
+ofproto_set_flood_vlans(struct ofproto *ofproto, const int64_t *vlans, size_t n)
+{
+    uint64_t *bm = vlan_bitmap(vlans, n);
+
+    pthread_mutex_lock(&ofproto->mutex);
+    bool same = (!bm && !ofproto->flood_vlans)
+                || (bm && ofproto->flood_vlans && !memcmp(bm, ofproto->flood_vlans, 512));
+    free(ofproto->flood_vlans);
+    ofproto->flood_vlans = bm;
+    if (!same) {
+        dp_netdev_flush_caches(ofproto->dp);
     }
     pthread_mutex_unlock(&ofproto->mutex);
 }
@@ -498,7 +719,7 @@ uint32_t
 ofproto_port_alloc_number(const struct ofproto *ofproto)
 {
     for (uint32_t n = 1; n < OFPP_MAX; n++) {
-        if (!ofport_find(ofproto, n)) {
+        if (!ofproto_port_find(ofproto, n)) {
             return n;
         }
     }
@@ -530,6 +751,7 @@ ofproto_get_port_descs(struct ofproto *ofproto, struct ofp_phy_port **portsp)
         uint16_t mtu;
 
         pp->port_no = port->ofp_port;
+        pp->config = port->config & ~OFPPC_NO_FLOOD;   /* NO_FLOOD is OpenFlow 1.0's only. */
         strlcpy(pp->name, port->name, sizeof pp->name);
         if (port->dp_port == DP_PORT_NONE
             || !dp_netdev_port_get_info(ofproto->dp, port->dp_port, &pp->hw_addr, &up, &speed,
@@ -588,68 +810,380 @@ ofproto_get_port_stats(struct ofproto *ofproto, uint32_t port_no, struct ofp_por
     return n;
 }
 
-/* ---- Translation (runs on PMD threads, under ofproto->mutex). ---- */
+/* ---- Groups. ---- */
+
+struct ofgroup *
+ofproto_group_find(const struct ofproto *ofproto, uint32_t group_id)
+{
+    for (size_t i = 0; i < ofproto->n_groups; i++) {
+        if (ofproto->groups[i]->gm.group_id == group_id) {
+            return ofproto->groups[i];
+        }
+    }
+    return NULL;
+}
+
+static bool
+ofpacts_use_group(const struct ofpacts *acts, uint32_t group_id)
+{
+    for (size_t i = 0; i < acts->n; i++) {
+        if (acts->acts[i].type == OFPACT_GROUP
+            && (group_id == OFPG_ALL || acts->acts[i].port == group_id)) {
+            return true;
+        }
+    }
+    return false;
+}
 
 static void
-xlate_output_dp(struct dp_upcall_result *res, uint32_t dp_port)
+group_free(struct ofgroup *g)
 {
-    if (dp_port == DP_PORT_NONE || res->actions.n >= DP_MAX_ACTIONS) {
+    ofp_group_mod_destroy(&g->gm);
+    free(g);
+}
+
+/* Copies GM into a new group. */
+static struct ofgroup *
+group_create(const struct ofp_group_mod *gm)
+{
+    struct ofgroup *g = xzalloc(sizeof *g);
+    g->gm = *gm;
+    g->gm.buckets = xcalloc(gm->n_buckets + 1, sizeof *g->gm.buckets);
+    for (size_t i = 0; i < gm->n_buckets; i++) {
+        g->gm.buckets[i] = gm->buckets[i];
+        ofpacts_copy(&g->gm.buckets[i].ofpacts, &gm->buckets[i].ofpacts);
+    }
+    return g;
+}
+
+static int
+group_mod_error(struct ofperr *err, uint16_t code)
+{
+    err->type = OFPET_GROUP_MOD_FAILED;
+    err->code = code;
+    return -EINVAL;
+}
+
+int
+ofproto_handle_group_mod(struct ofproto *ofproto, const struct ofp_group_mod *gm,
+                         struct ofperr *err)
+{
+    if (gm->command != OFPGC_DELETE) {
+        if (gm->group_id > OFPG_MAX) {
+            return group_mod_error(err, OFPGMFC_INVALID_GROUP);
+        }
+        if (gm->type == OFPGT_INDIRECT && gm->n_buckets != 1) {
+            return group_mod_error(err, OFPGMFC_BAD_BUCKET);
+        }
+        for (size_t i = 0; i < gm->n_buckets; i++) {
+            struct match any;
+            match_init_catchall(&any);
+            if (ofpacts_use_group(&gm->buckets[i].ofpacts, OFPG_ALL)) {
+                /* Chaining groups is not supported. */
+                return group_mod_error(err, OFPGMFC_BAD_BUCKET);
+            }
+            if (ofpacts_check(&gm->buckets[i].ofpacts, &any, 0, err)
+                && err->code != OFPBAC_MATCH_INCONSISTENT) {
+                return -EINVAL;
+            }
+        }
+    }
+
+    pthread_mutex_lock(&ofproto->mutex);
+    struct ofgroup *g = ofproto_group_find(ofproto, gm->group_id);
+    int error = 0;
+    switch (gm->command) {
+    case OFPGC_ADD:
+        if (g) {
+            error = group_mod_error(err, OFPGMFC_GROUP_EXISTS);
+            break;
+        }
+        ofproto->groups = xrealloc(ofproto->groups,
+                                   (ofproto->n_groups + 1) * sizeof *ofproto->groups);
+        ofproto->groups[ofproto->n_groups++] = group_create(gm);
+        break;
+    case OFPGC_MODIFY:
+        if (!g) {
+            error = group_mod_error(err, OFPGMFC_UNKNOWN_GROUP);
+            break;
+        }
+        for (size_t i = 0; i < ofproto->n_groups; i++) {
+            if (ofproto->groups[i] == g) {
+                ofproto->groups[i] = group_create(gm);
+            }
+        }
+        group_free(g);
+        break;
+    case OFPGC_DELETE:
+        /* OpenFlow 1.3.5 §6.5: the flows that use a deleted group go with it. */
+        for (int t = 0; t < OFPROTO_N_TABLES; t++) {
+            struct oftable *table = &ofproto->tables[t];
+            for (size_t i = 0; i < table->n_rules;) {
+                struct rule *r = table->rules[i];
+                if (ofpacts_use_group(&r->ofpacts, gm->group_id)) {
+                    rule_send_removed(ofproto, r, OFPRR_DELETE, time_msec());
+                    rule_free(rules_remove_at(ofproto, table, i));
+                } else {
+                    i++;
+                }
+            }
+        }
+        for (size_t i = 0; i < ofproto->n_groups;) {
+            struct ofgroup *x = ofproto->groups[i];
+            if (gm->group_id == OFPG_ALL || x->gm.group_id == gm->group_id) {
+                ofproto->groups[i] = ofproto->groups[--ofproto->n_groups];
+                group_free(x);
+            } else {
+                i++;
+            }
+        }
+        break;
+    default:
+        error = group_mod_error(err, OFPGMFC_BAD_COMMAND);
+        break;
+    }
+    if (!error) {
+        dp_netdev_flush_caches(ofproto->dp);
+    }
+    pthread_mutex_unlock(&ofproto->mutex);
+    return error;
+}
+
+static int
+group_cmp(const void *a_, const void *b_)
+{
+    const struct ofgroup *a = *(const struct ofgroup *const *) a_;
+    const struct ofgroup *b = *(const struct ofgroup *const *) b_;
+    return a->gm.group_id < b->gm.group_id ? -1 : a->gm.group_id > b->gm.group_id;
+}
+
+void
+ofproto_collect_groups(struct ofproto *ofproto, ofproto_group_cb *cb, void *aux)
+{
+    qsort(ofproto->groups, ofproto->n_groups, sizeof *ofproto->groups, group_cmp);
+    for (size_t i = 0; i < ofproto->n_groups; i++) {
+        cb(aux, &ofproto->groups[i]->gm);
+    }
+}
+
+/* ---- Packet-out, packet-in, controllers. ---- */
+
+int
+ofproto_packet_out(struct ofproto *ofproto, const void *packet, size_t len, uint32_t in_port,
+                   const struct ofpacts *ofpacts, struct ofperr *err)
+{
+    struct dp_upcall_result *res = xzalloc(sizeof *res);
+    uint32_t in_dp = DP_PORT_NONE;
+    struct flow flow;
+    int error = 0;
+
+    pthread_mutex_lock(&ofproto->mutex);
+    struct ofport *in = NULL;
+    if (in_port != OFPP_CONTROLLER && in_port != OFPP_ANY) {
+        in = ofproto_port_find(ofproto, in_port);
+        if (!in) {
+            pthread_mutex_unlock(&ofproto->mutex);
+            free(res);
+            err->type = OFPET_BAD_REQUEST;
+            err->code = OFPBRC_BAD_PORT;
+            return -EINVAL;
+        }
+        in_dp = in->dp_port;
+    }
+    flow_extract(packet, len, in_dp == DP_PORT_NONE ? 0 : in_dp, &flow);
+    ofproto_xlate_actions(ofproto, in, in_port, &flow, ofpacts, res);
+    pthread_mutex_unlock(&ofproto->mutex);
+    if (res->actions.n) {
+        error = dp_netdev_execute(ofproto->dp, packet, len, in_dp, res->actions.a,
+                                  res->actions.n);
+        if (error) {
+            VLOG_WARN_RL(&rl, "bridge %s: packet-out failed: %s", ofproto->name,
+                         strerror(-error));
+        }
+    }
+    free(res);
+    return error == -ENOMEM ? error : 0;
+}
+
+int
+ofproto_port_mod(struct ofproto *ofproto, uint32_t port_no, uint32_t config, uint32_t mask,
+                 struct ofperr *err)
+{
+    const uint32_t known = OFPPC_PORT_DOWN | OFPPC_NO_RECV | OFPPC_NO_FLOOD | OFPPC_NO_FWD
+                           | OFPPC_NO_PACKET_IN;
+
+    pthread_mutex_lock(&ofproto->mutex);
+    struct ofport *port = ofproto_port_find(ofproto, port_no);
+    if (!port) {
+        pthread_mutex_unlock(&ofproto->mutex);
+        err->type = OFPET_PORT_MOD_FAILED;
+        err->code = OFPPMFC_BAD_PORT;
+        return -EINVAL;
+    }
+    uint32_t old = port->config;
+    port->config = (port->config & ~(mask & known)) | (config & mask & known);
+    bool changed = port->config != old;
+    char *name = xstrdup(port->name);
+    if (changed) {
+        VLOG_INFO("bridge %s: port %s: config 0x%"PRIx32" -> 0x%"PRIx32, ofproto->name, name,
+                  old, port->config);
+        dp_netdev_flush_caches(ofproto->dp);
+    }
+    pthread_mutex_unlock(&ofproto->mutex);
+    if (changed) {
+        send_port_status(ofproto, port_no, OFPPR_MODIFY, name);
+    }
+    free(name);
+    return 0;
+}
+
+void
+ofproto_sync(struct ofproto *ofproto)
+{
+    int error = dp_netdev_sync_caches(ofproto->dp);
+    if (error) {
+        VLOG_WARN_RL(&rl, "bridge %s: datapath did not confirm the flow-table change in time "
+                     "(%s)", ofproto->name, strerror(-error));
+    }
+}
+
+/* Packets sent to userspace by DP_ACTION_USERSPACE (main thread, from dp_netdev_run()). */
+static void
+ofproto_packet_in_cb(const struct dp_packet_in *dpi)
+{
+    struct ofport *port = dpi->port_aux;
+    if (!port) {
         return;
     }
-    for (uint32_t i = 0; i < res->actions.n; i++) {
-        if (res->actions.a[i].port == dp_port) {
-            return;         /* One copy per port. */
-        }
+    struct ofproto *ofproto = port->ofproto;
+    size_t n = dpi->len;
+    if (dpi->max_len != OFPCML_NO_BUFFER && dpi->max_len < n) {
+        n = dpi->max_len;
     }
-    res->actions.a[res->actions.n].type = DP_ACTION_OUTPUT;
-    res->actions.a[res->actions.n].pad = 0;
-    res->actions.a[res->actions.n].port = dp_port;
-    res->actions.n++;
+    struct ofp_packet_in pi = {
+        .buffer_id = OFP_NO_BUFFER,
+        .total_len = (uint16_t) UVS_MIN(dpi->len, (size_t) UINT16_MAX),
+        .reason = dpi->reason,
+        .table_id = dpi->table_id,
+        .cookie = be64toh(dpi->cookie_be),
+        .in_port = port->ofp_port,
+        .metadata = dpi->flow.metadata,
+        .data = dpi->packet,
+        .data_len = n,
+    };
+    connmgr_send_packet_in(ofproto->connmgr, &pi, dpi->max_len);
 }
 
-/* All ports but the ingress port. */
-static void
-xlate_flood(const struct ofproto *ofproto, const struct ofport *in, struct dp_upcall_result *res)
+struct connmgr *
+ofproto_connmgr(struct ofproto *ofproto)
 {
-    for (size_t i = 0; i < ofproto->n_ports; i++) {
-        const struct ofport *p = ofproto->ports[i];
-        if (p != in) {
-            xlate_output_dp(res, p->dp_port);
+    return ofproto->connmgr;
+}
+
+void
+ofproto_set_protocols(struct ofproto *ofproto, uint32_t versions)
+{
+    connmgr_set_allowed_versions(ofproto->connmgr, versions ? versions : OFP_SUPPORTED_VERSIONS);
+}
+
+/* Whether table 0 holds the standalone default flow "priority=0 actions=NORMAL". */
+static struct rule *
+find_default_flow(struct ofproto *ofproto, size_t *idx)
+{
+    struct oftable *t = &ofproto->tables[0];
+    for (size_t i = 0; i < t->n_rules; i++) {
+        struct rule *r = t->rules[i];
+        if (r->priority == 0 && flow_wildcards_is_catchall(&r->match.wc) && r->ofpacts.n == 1
+            && r->ofpacts.acts[0].type == OFPACT_OUTPUT
+            && r->ofpacts.acts[0].port == OFPP_NORMAL && !r->ofpacts.acts[0].write) {
+            *idx = i;
+            return r;
         }
     }
+    return NULL;
 }
 
 static void
-xlate_normal(struct ofproto *ofproto, const struct ofport *in, const struct flow *flow,
-             struct dp_upcall_result *res, bool *learned)
+add_default_flow(struct ofproto *ofproto)
 {
-    uint16_t vlan = (uint16_t) (__builtin_bswap16(flow->vlan_tci_be) & VLAN_VID_MASK);
-
-    /* NORMAL consults the addresses and the VLAN. */
-    memset(&res->wc.dl_src, 0xff, sizeof res->wc.dl_src);
-    memset(&res->wc.dl_dst, 0xff, sizeof res->wc.dl_dst);
-    res->wc.vlan_tci_be = 0xffff;
-
-    if (!(flow->dl_src.ea[0] & 1)) {
-        if (mac_learning_learn(ofproto->ml, &flow->dl_src, vlan, in->ofp_port, time_msec())) {
-            *learned = true;
-        }
-    }
-    if (flow->dl_dst.ea[0] & 1) {
-        xlate_flood(ofproto, in, res);          /* Broadcast and multicast. */
-        return;
-    }
-    uint32_t out = mac_learning_lookup(ofproto->ml, &flow->dl_dst, vlan);
-    if (out == MAC_PORT_NONE) {
-        xlate_flood(ofproto, in, res);
-    } else if (out != in->ofp_port) {
-        const struct ofport *p = ofport_find(ofproto, out);
-        if (p) {
-            xlate_output_dp(res, p->dp_port);
-        }
-    }
-    /* else: learned on the ingress port: drop, as a learning bridge does. */
+    struct ofp_flow_mod fm;
+    struct ofperr err;
+    ofp_flow_mod_init(&fm);
+    fm.priority = 0;
+    ofpacts_add_output(&fm.ofpacts, OFPP_NORMAL, 0);
+    ofproto_handle_flow_mod(ofproto, &fm, &err);
+    ofp_flow_mod_destroy(&fm);
 }
+
+void
+ofproto_set_controllers(struct ofproto *ofproto, const struct connmgr_controller_cfg *cfgs,
+                        size_t n, bool fail_secure)
+{
+    bool had = connmgr_n_controllers(ofproto->connmgr) > 0;
+    size_t idx;
+
+    connmgr_set_controllers(ofproto->connmgr, cfgs, n);
+    bool has = connmgr_n_controllers(ofproto->connmgr) > 0;
+    pthread_mutex_lock(&ofproto->mutex);
+    if (had != has) {
+        VLOG_INFO("bridge %s: %s: flushing the flow tables", ofproto->name,
+                  has ? "controllers configured" : "no controllers left");
+        for (int t = 0; t < OFPROTO_N_TABLES; t++) {
+            struct oftable *table = &ofproto->tables[t];
+            while (table->n_rules) {
+                rule_free(rules_remove_at(ofproto, table, table->n_rules - 1));
+            }
+        }
+        ofproto->ctrl_lost_at = time_msec();
+        dp_netdev_flush_caches(ofproto->dp);
+    }
+    /* The standalone default flow comes back only on a transition (the last controller removed,
+     * or secure mode left), never on other reconfigurations: a user who deleted it keeps it
+     * deleted, as in Open vSwitch. */
+    bool transition = had != has || (ofproto->fail_secure && !fail_secure);
+    if (fail_secure && !ofproto->fail_secure && find_default_flow(ofproto, &idx)) {
+        /* Secure mode never switches on its own: drop the standalone default flow. */
+        rule_free(rules_remove_at(ofproto, &ofproto->tables[0], idx));
+        dp_netdev_flush_caches(ofproto->dp);
+    }
+    ofproto->fail_secure = fail_secure;
+    if (ofproto->fail_open && (fail_secure || !has)) {
+        ofproto->fail_open = false;
+        dp_netdev_flush_caches(ofproto->dp);
+    }
+    bool need_default = transition && !has && !fail_secure && !find_default_flow(ofproto, &idx);
+    pthread_mutex_unlock(&ofproto->mutex);
+    if (need_default) {
+        add_default_flow(ofproto);
+    }
+}
+
+/* Standalone fail-open: NORMAL switching while no controller has been reachable for the probe
+ * interval; back to the flow tables as soon as one connects. */
+static void
+ofproto_run_fail_open(struct ofproto *ofproto, long long now)
+{
+    bool want = false;
+
+    if (!ofproto->fail_secure && connmgr_n_controllers(ofproto->connmgr)) {
+        if (connmgr_is_any_controller_connected(ofproto->connmgr)) {
+            ofproto->ctrl_lost_at = now;
+        } else {
+            want = now - ofproto->ctrl_lost_at >= connmgr_max_probe_ms(ofproto->connmgr);
+        }
+    }
+    if (want != ofproto->fail_open) {
+        VLOG_INFO("bridge %s: %s", ofproto->name, want
+                  ? "no controller reachable: entering fail-open (NORMAL switching)"
+                  : "controller connected: leaving fail-open");
+        pthread_mutex_lock(&ofproto->mutex);
+        ofproto->fail_open = want;
+        dp_netdev_flush_caches(ofproto->dp);
+        pthread_mutex_unlock(&ofproto->mutex);
+    }
+}
+
+/* ---- Upcalls (PMD threads). ---- */
 
 int
 ofproto_upcall(void *port_aux, const struct flow *flow, const void *packet, size_t len,
@@ -657,67 +1191,17 @@ ofproto_upcall(void *port_aux, const struct flow *flow, const void *packet, size
 {
     struct ofport *in = port_aux;
     struct ofproto *ofproto = in->ofproto;
-    const struct rule *match = NULL;
-    struct flow of_flow = *flow;
     bool learned = false;
 
     (void) packet;
     (void) len;
-    of_flow.in_port = in->ofp_port;
-
     pthread_mutex_lock(&ofproto->mutex);
-    ofproto->n_lookup++;
-    for (size_t i = 0; i < ofproto->n_rules; i++) {
-        const struct rule *r = ofproto->rules[i];
-        /* Every rule examined contributes its mask: a packet that agrees with this one on all of
-         * these bits fails the same higher-priority rules and matches the same rule. */
-        flow_wildcards_or(&res->wc, &r->match.wc);
-        if (match_matches_flow(&r->match, &of_flow)) {
-            match = r;
-            break;
-        }
-    }
-    if (match) {
-        ofproto->n_matched++;
-        res->rule_id = match->id;
-        for (size_t i = 0; i < match->ofpacts.n; i++) {
-            const struct ofpact *a = &match->ofpacts.acts[i];
-            if (a->type != OFPACT_OUTPUT) {
-                continue;
-            }
-            switch (a->port) {
-            case OFPP_IN_PORT:
-                xlate_output_dp(res, in->dp_port);
-                break;
-            case OFPP_NORMAL:
-                xlate_normal(ofproto, in, &of_flow, res, &learned);
-                break;
-            case OFPP_FLOOD:
-            case OFPP_ALL:
-                xlate_flood(ofproto, in, res);
-                break;
-            case OFPP_CONTROLLER:
-            case OFPP_TABLE:
-            case OFPP_ANY:
-                /* No controller connections yet: nothing to send to. */
-                break;
-            default: {
-                const struct ofport *p = ofport_find(ofproto, a->port);
-                /* OpenFlow never sends a packet back out its ingress port unless asked with
-                 * IN_PORT. */
-                if (p && p != in) {
-                    xlate_output_dp(res, p->dp_port);
-                }
-                break;
-            }
-            }
-        }
-    }
+    int error = ofproto_xlate(ofproto, in, flow, res, true, &learned, NULL);
     if (learned) {
         dp_netdev_flush_caches(ofproto->dp);
     }
     pthread_mutex_unlock(&ofproto->mutex);
-    return 0;
+    return error;
 }
 
 /* ---- Life cycle. ---- */
@@ -732,6 +1216,7 @@ ofproto_create(const char *name, uint64_t dpid, struct dp_netdev *dp)
     ofproto->dp = dp;
     pthread_mutex_init(&ofproto->mutex, NULL);
     ofproto->ml = mac_learning_create(MAC_ENTRY_DEFAULT_IDLE_TIME, MAC_DEFAULT_MAX);
+    ofproto->ctrl_lost_at = time_msec();
     ofproto->connmgr = connmgr_create(ofproto, name);
     if (!ofproto->connmgr) {
         int err = errno;
@@ -754,6 +1239,7 @@ ofproto_create(const char *name, uint64_t dpid, struct dp_netdev *dp)
     ofproto_handle_flow_mod(ofproto, &fm, &err);
     ofp_flow_mod_destroy(&fm);
 
+    dp_netdev_set_packet_in_cb(dp, ofproto_packet_in_cb);
     LIST_INSERT_HEAD(&all_ofprotos, ofproto, node);
     VLOG_INFO("bridge %s: created (datapath id %016" PRIx64 ")", name, dpid);
     return ofproto;
@@ -768,18 +1254,32 @@ ofproto_destroy(struct ofproto *ofproto)
     LIST_REMOVE(ofproto, node);
     connmgr_destroy(ofproto->connmgr);
     pthread_mutex_lock(&ofproto->mutex);
-    while (ofproto->n_rules) {
-        rule_free(rules_remove_at(ofproto, ofproto->n_rules - 1));
+    for (int t = 0; t < OFPROTO_N_TABLES; t++) {
+        struct oftable *table = &ofproto->tables[t];
+        while (table->n_rules) {
+            rule_free(rules_remove_at(ofproto, table, table->n_rules - 1));
+        }
+        free(table->rules);
     }
     for (size_t i = 0; i < ofproto->n_ports; i++) {
+        free(ofproto->ports[i]->trunks);
         free(ofproto->ports[i]->name);
         free(ofproto->ports[i]);
     }
+    free(ofproto->flood_vlans);
+    for (size_t i = 0; i < ofproto->n_groups; i++) {
+        group_free(ofproto->groups[i]);
+    }
+    free(ofproto->groups);
+    for (size_t i = 0; i < ofproto->n_vlan_cfgs; i++) {
+        free(ofproto->vlan_cfgs[i].name);
+        free(ofproto->vlan_cfgs[i].trunks);
+    }
+    free(ofproto->vlan_cfgs);
     ofproto->n_ports = 0;
     dp_netdev_flush_caches(ofproto->dp);
     pthread_mutex_unlock(&ofproto->mutex);
     free(ofproto->ports);
-    free(ofproto->rules);
     mac_learning_destroy(ofproto->ml);
     pthread_mutex_destroy(&ofproto->mutex);
     VLOG_INFO("bridge %s: destroyed", ofproto->name);
@@ -805,6 +1305,7 @@ ofproto_run(struct ofproto *ofproto)
     long long now = time_msec();
 
     connmgr_run(ofproto->connmgr);
+    ofproto_run_fail_open(ofproto, now);
     if (now >= ofproto->next_expire) {
         ofproto_expire_rules(ofproto, now);
         ofproto->next_expire = now + 1000;
@@ -816,6 +1317,10 @@ ofproto_wait(struct ofproto *ofproto)
 {
     connmgr_wait(ofproto->connmgr);
     poll_timer_wait_until(ofproto->next_expire);
+    if (!ofproto->fail_secure && !ofproto->fail_open
+        && connmgr_n_controllers(ofproto->connmgr)) {
+        poll_timer_wait_until(ofproto->ctrl_lost_at + connmgr_max_probe_ms(ofproto->connmgr));
+    }
 }
 
 struct ofproto *
@@ -836,7 +1341,7 @@ static const char *
 fdb_port_name(void *ofproto_, uint32_t port)
 {
     struct ofproto *ofproto = ofproto_;
-    const struct ofport *p = ofport_find(ofproto, port);
+    const struct ofport *p = ofproto_port_find(ofproto, port);
     return port == OFPP_LOCAL ? "LOCAL" : p ? NULL : "?";
 }
 
@@ -881,9 +1386,30 @@ fdb_flush(struct unixctl_conn *conn, int argc, const char *argv[], void *aux)
     unixctl_command_reply(conn, "table successfully flushed");
 }
 
+static void
+fdb_stats_show(struct unixctl_conn *conn, int argc, const char *argv[], void *aux)
+{
+    struct ofproto *ofproto = ofproto_lookup(argv[1]);
+    struct ds ds = DS_EMPTY_INITIALIZER;
+
+    if (!ofproto) {
+        char *msg = xasprintf("no such bridge \"%s\"", argv[1]);
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+        return;
+    }
+    pthread_mutex_lock(&ofproto->mutex);
+    mac_learning_format_stats(ofproto->ml, ofproto->name, &ds);
+    pthread_mutex_unlock(&ofproto->mutex);
+    unixctl_command_reply(conn, ds_cstr(&ds));
+    ds_destroy(&ds);
+}
+
 void
 ofproto_register_unixctl(void)
 {
+    unixctl_command_register("fdb/stats-show", "BRIDGE", 1, 1, fdb_stats_show, NULL);
     unixctl_command_register("fdb/show", "BRIDGE", 1, 1, fdb_show, NULL);
     unixctl_command_register("fdb/flush", "[BRIDGE]", 0, 1, fdb_flush, NULL);
+    ofproto_xlate_register_unixctl();
 }

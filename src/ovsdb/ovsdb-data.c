@@ -292,19 +292,24 @@ ovsdb_atom_to_json(const union ovsdb_atom *atom, enum ovsdb_atomic_type type)
     }
 }
 
+/* The display form quotes a string unless it looks like an identifier: a letter or '_', then
+ * letters, digits, '_', '-' or '.'; "true", "false" and UUID-shaped strings are quoted too, so the
+ * text reads back as the same string. The rule of OVS 3.x (ovs-vsctl and ovsdb-client output):
+ * br0 and eth10 are bare, "0a" and "" are quoted. */
 static bool
 string_needs_quotes(const char *s)
 {
-    unsigned char c = *s++;
+    const char *p = s;
+    unsigned char c = *p++;
     if (!isalpha(c) && c != '_') {
         return true;
     }
-    while ((c = *s++) != '\0') {
-        if (!isalpha(c) && c != '_' && c != '-' && c != '.') {
+    while ((c = *p++) != '\0') {
+        if (!isalnum(c) && c != '_' && c != '-' && c != '.') {
             return true;
         }
     }
-    return false;
+    return uuid_is_string(s);
 }
 
 void

@@ -394,7 +394,9 @@ op_wait(struct exec_ctx *ctx, const json_t *op, json_t *result)
                                            "timeout", NULL };
     struct ovsdb_error *error = check_op_members(op, allowed);
     struct ovsdb_table *table = error ? NULL : get_table(ctx, op, &error);
-    const json_t *jcolumns = get_member(op, "columns", 'a', true, &error);
+    /* "columns" is optional, as in OVS (ovs-vsctl omits it in its "rows": [] preconditions):
+     * without it every column except _uuid and _version is compared. */
+    const json_t *jcolumns = get_member(op, "columns", 'a', false, &error);
     const json_t *juntil = get_member(op, "until", 's', true, &error);
     const json_t *jrows = get_member(op, "rows", 'a', true, &error);
     const json_t *jtimeout = get_member(op, "timeout", 'i', false, &error);
@@ -411,7 +413,7 @@ op_wait(struct exec_ctx *ctx, const json_t *op, json_t *result)
     }
 
     struct ovsdb_column_set columns;
-    error = ovsdb_column_set_from_json(&columns, table->schema, jcolumns, true);
+    error = ovsdb_column_set_from_json(&columns, table->schema, jcolumns, jcolumns != NULL);
     if (error) {
         return error;
     }

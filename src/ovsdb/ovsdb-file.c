@@ -362,9 +362,10 @@ file_commit(struct ovsdb_replica *replica, const struct ovsdb_txn *txn, bool dur
     }
     struct ovsdb_error *error = ovsdb_log_write(file->log, record);
     json_decref(record);
-    if (!error) {
-        /* Every commit is made durable; DURABLE only documents the client's wish. */
-        (void) durable;
+    if (!error && durable) {
+        /* "commit" with "durable": true (RFC 7047 §5.2.8): the reply waits for fsync(2). Other
+         * commits are written to the kernel (they survive the server's own crash, SIGKILL
+         * included) but not forced to disk, as OVS's ovsdb-server does. */
         error = ovsdb_log_commit(file->log);
     }
     return error;

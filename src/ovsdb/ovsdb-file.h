@@ -11,6 +11,10 @@
  * When loading, OVS's diff records ("_is_diff": true: sets and maps give the elements to toggle)
  * are also understood. Ephemeral columns and _version are never written.
  *
+ * Durability: every commit is written (write(2)) before the transaction's reply is sent, so a
+ * crash of the server process loses nothing acknowledged; commits with "durable": true are also
+ * fsync(2)ed first, so they survive a crash of the machine.
+ *
  * Loading replays each record as a transaction (with the usual integrity checks). A damaged tail
  * (torn write, checksum mismatch) ends the replay: the records before it are kept, a warning is
  * logged through vlog, and in read-write mode the tail is truncated before the next append.

@@ -22,6 +22,7 @@ VLOG_DEFINE_THIS_MODULE(ovsdb_jsonrpc);
 #define MAX_MSGS_PER_RUN 50
 #define MAX_ACCEPTS_PER_RUN 10
 #define MAX_BACKLOG (4 * 1024 * 1024)
+#define MAX_BACKLOG_HARD (16 * 1024 * 1024)    /* Queued output that disconnects a client. */
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
@@ -29,22 +30,30 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
 struct served_db {
     struct ovsdb *db;
+    bool read_only;                 /* _Server: clients may not write. */
 };
+
+struct session;
 
 struct remote {
     TAILQ_ENTRY(remote) node;
     char *name;
-    struct pstream *pstream;
+    struct pstream *pstream;        /* Passive remotes. */
     bool dynamic;
+    /* Active remotes ("unix:", "tcp:", "ssl:"): the server connects out. */
+    bool active;
+    struct session *session;        /* The live connection, or NULL. */
+    long long next_try;             /* time_msec() of the next connection attempt. */
+    int backoff;                    /* ms: 1000, doubling to 8000 after each failure. */
+    bool was_connected;             /* The session got at least one message. */
 };
-
-struct session;
 
 struct monitor_entry {
     TAILQ_ENTRY(monitor_entry) node;
     struct session *session;
     json_t *id;                     /* The client's <json-value>. */
     struct ovsdb_monitor *monitor;
+    enum ovsdb_monitor_version version;     /* update, update2 or update3 notifications. */
 };
 
 struct waiting_txn {
@@ -60,6 +69,7 @@ struct waiting_txn {
 struct session {
     TAILQ_ENTRY(session) node;
     struct ovsdb_jsonrpc_server *server;
+    struct remote *remote;          /* The active remote this session belongs to, or NULL. */
     struct jsonrpc *rpc;
     TAILQ_HEAD(, monitor_entry) monitors;
     TAILQ_HEAD(, waiting_txn) waits;
@@ -74,8 +84,9 @@ struct lock {
 };
 
 struct ovsdb_jsonrpc_server {
-    struct served_db *dbs;
+    struct served_db *dbs;          /* dbs[0] is _Server. */
     size_t n_dbs;
+    size_t max_msg;                 /* Largest request accepted, bytes. */
     TAILQ_HEAD(, remote) remotes;
     TAILQ_HEAD(, session) sessions;
     TAILQ_HEAD(, lock) locks;
@@ -83,13 +94,72 @@ struct ovsdb_jsonrpc_server {
 
 /* ---- Private prototypes ---- */
 
-static void session_create(struct ovsdb_jsonrpc_server *, struct stream *);
+static struct session *session_create(struct ovsdb_jsonrpc_server *, struct stream *);
 static void session_destroy(struct session *);
 static void session_run(struct session *);
 static void locks_release_session(struct ovsdb_jsonrpc_server *, struct session *);
 static bool session_holds_lock(void *session, const char *name);
 
 /* ---- Server ---- */
+
+/* The "_Server" database (OVS extension, ovsdb-server(5)): one Database row per served database.
+ * OVS's client library reads it on connect (get_schema + monitor_cond of Database) to learn
+ * whether the database it wants is there and connected. Our databases are all "standalone". */
+static const char server_schema_json[] =
+    "{\"name\": \"_Server\", \"version\": \"1.2.0\", \"tables\": {\"Database\": {"
+    "\"columns\": {"
+    "\"name\": {\"type\": \"string\"},"
+    "\"model\": {\"type\": {\"key\": {\"type\": \"string\", \"enum\": [\"set\", "
+    "[\"clustered\", \"relay\", \"standalone\"]]}}},"
+    "\"connected\": {\"type\": \"boolean\"},"
+    "\"leader\": {\"type\": \"boolean\"},"
+    "\"schema\": {\"type\": {\"key\": \"string\", \"min\": 0}},"
+    "\"cid\": {\"type\": {\"key\": \"uuid\", \"min\": 0}},"
+    "\"sid\": {\"type\": {\"key\": \"uuid\", \"min\": 0}},"
+    "\"index\": {\"type\": {\"key\": \"integer\", \"min\": 0}}}, "
+    "\"isRoot\": true, \"indexes\": [[\"name\"]]}}}";
+
+#define SERVER_DB_NAME "_Server"
+
+static struct ovsdb *
+server_db_create(void)
+{
+    json_error_t jerr;
+    json_t *json = json_loads(server_schema_json, 0, &jerr);
+    struct ovsdb_schema *schema;
+    struct ovsdb_error *error = json ? ovsdb_schema_from_json(json, &schema)
+                                     : ovsdb_error("syntax error", "%s", jerr.text);
+    json_decref(json);
+    if (error) {
+        char *msg = ovsdb_error_to_string(error);
+        uvs_fatal(0, "internal error: _Server schema: %s", msg);
+    }
+    return ovsdb_create(schema);
+}
+
+/* Adds DB's row to the _Server database. */
+static void
+server_db_add_row(struct ovsdb_jsonrpc_server *server, const struct ovsdb *db)
+{
+    json_t *schema = ovsdb_schema_to_json(db->schema);
+    char *text = json_dumps(schema, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(schema);
+    json_t *params = json_pack("[s{sssss{sssssbsbss}}]", SERVER_DB_NAME,
+                               "op", "insert", "table", "Database", "row",
+                               "name", db->schema->name, "model", "standalone",
+                               "connected", 1, "leader", 1, "schema", text);
+    free(text);
+    long long timeout;
+    json_t *result = ovsdb_execute(server->dbs[0].db, params, NULL, 0, &timeout);
+    json_t *last = json_array_get(result, json_array_size(result) - 1);
+    if (!result || json_object_get(last, "error")) {
+        char *msg = result ? json_dumps(result, JSON_COMPACT) : xstrdup("(no result)");
+        VLOG_WARN("cannot add %s to the _Server database: %s", db->schema->name, msg);
+        free(msg);
+    }
+    json_decref(result);
+    json_decref(params);
+}
 
 struct ovsdb_jsonrpc_server *
 ovsdb_jsonrpc_server_create(void)
@@ -98,6 +168,12 @@ ovsdb_jsonrpc_server_create(void)
     TAILQ_INIT(&server->remotes);
     TAILQ_INIT(&server->sessions);
     TAILQ_INIT(&server->locks);
+    server->dbs = xzalloc(sizeof *server->dbs);
+    server->dbs[0].db = server_db_create();
+    server->dbs[0].read_only = true;
+    server->n_dbs = 1;
+    server->max_msg = OVSDB_JSONRPC_DEFAULT_MAX_MSG;
+    server_db_add_row(server, server->dbs[0].db);
     return server;
 }
 
@@ -105,6 +181,9 @@ static void
 remote_destroy(struct ovsdb_jsonrpc_server *server, struct remote *r)
 {
     TAILQ_REMOVE(&server->remotes, r, node);
+    if (r->session) {
+        session_destroy(r->session);
+    }
     pstream_close(r->pstream);
     free(r->name);
     free(r);
@@ -124,6 +203,7 @@ ovsdb_jsonrpc_server_destroy(struct ovsdb_jsonrpc_server *server)
     while ((r = TAILQ_FIRST(&server->remotes))) {
         remote_destroy(server, r);
     }
+    ovsdb_destroy(server->dbs[0].db);
     free(server->dbs);
     free(server);
 }
@@ -135,7 +215,10 @@ ovsdb_jsonrpc_server_add_db(struct ovsdb_jsonrpc_server *server, struct ovsdb *d
         return false;
     }
     server->dbs = xrealloc(server->dbs, (server->n_dbs + 1) * sizeof *server->dbs);
-    server->dbs[server->n_dbs++].db = db;
+    server->dbs[server->n_dbs].db = db;
+    server->dbs[server->n_dbs].read_only = false;
+    server->n_dbs++;
+    server_db_add_row(server, db);
     return true;
 }
 
@@ -168,6 +251,22 @@ ovsdb_jsonrpc_server_add_remote(struct ovsdb_jsonrpc_server *server, const char 
 {
     *errorp = NULL;
     if (find_remote(server, name)) {
+        return 0;
+    }
+    if (!strncmp(name, "unix:", 5) || !strncmp(name, "tcp:", 4) || !strncmp(name, "ssl:", 4)) {
+        char *msg = stream_verify_name(name);
+        if (msg) {
+            *errorp = xasprintf("remote \"%s\": %s", name, msg);
+            free(msg);
+            return -EINVAL;
+        }
+        struct remote *r = xzalloc(sizeof *r);
+        r->name = xstrdup(name);
+        r->dynamic = dynamic;
+        r->active = true;
+        r->backoff = 1000;
+        TAILQ_INSERT_TAIL(&server->remotes, r, node);
+        VLOG_INFO("%s: connecting (active remote)", name);
         return 0;
     }
     char *msg = pstream_verify_name(name);
@@ -257,6 +356,38 @@ ovsdb_jsonrpc_server_list_remotes(const struct ovsdb_jsonrpc_server *server)
     return ds_steal_cstr(&ds);
 }
 
+void
+ovsdb_jsonrpc_server_set_max_msg_size(struct ovsdb_jsonrpc_server *server, size_t bytes)
+{
+    server->max_msg = bytes ? bytes : OVSDB_JSONRPC_DEFAULT_MAX_MSG;
+}
+
+void
+ovsdb_jsonrpc_server_get_memory_usage(const struct ovsdb_jsonrpc_server *server,
+                                      struct ds *ds)
+{
+    size_t n_sessions = 0, n_monitors = 0, n_waits = 0, backlog = 0, n_locks = 0;
+    struct session *s;
+    TAILQ_FOREACH(s, &server->sessions, node) {
+        n_sessions++;
+        backlog += jsonrpc_get_backlog(s->rpc);
+        struct monitor_entry *e;
+        TAILQ_FOREACH(e, &s->monitors, node) {
+            n_monitors++;
+        }
+        struct waiting_txn *w;
+        TAILQ_FOREACH(w, &s->waits, node) {
+            n_waits++;
+        }
+    }
+    struct lock *l;
+    TAILQ_FOREACH(l, &server->locks, node) {
+        n_locks++;
+    }
+    ds_put_format(ds, "backlog:%zu locks:%zu monitors:%zu sessions:%zu waiting-transactions:%zu",
+                  backlog, n_locks, n_monitors, n_sessions, n_waits);
+}
+
 size_t
 ovsdb_jsonrpc_server_n_sessions(const struct ovsdb_jsonrpc_server *server)
 {
@@ -278,7 +409,8 @@ session_run_waits(struct session *s)
         if (w->db->n_commits == w->seen_commits && now < w->deadline) {
             continue;
         }
-        struct ovsdb_exec_options options = { .lock_held = session_holds_lock, .aux = s };
+        struct ovsdb_exec_options options = { .lock_held = session_holds_lock, .aux = s,
+                                              .read_only = w->db == s->server->dbs[0].db };
         long long timeout;
         json_t *result = ovsdb_execute(w->db, w->params, &options, now - w->start, &timeout);
         if (!result) {
@@ -298,7 +430,24 @@ void
 ovsdb_jsonrpc_server_run(struct ovsdb_jsonrpc_server *server)
 {
     struct remote *r;
+    long long now = time_msec();
     TAILQ_FOREACH(r, &server->remotes, node) {
+        if (r->active) {
+            if (!r->session && now >= r->next_try) {
+                struct stream *stream;
+                int err = stream_open(r->name, &stream);
+                if (err) {
+                    VLOG_WARN_RL(&rl, "%s: connection failed: %s", r->name, strerror(-err));
+                    r->next_try = now + r->backoff;
+                    r->backoff = r->backoff * 2 > 8000 ? 8000 : r->backoff * 2;
+                } else {
+                    r->session = session_create(server, stream);
+                    r->session->remote = r;
+                    r->was_connected = false;
+                }
+            }
+            continue;
+        }
         for (int i = 0; i < MAX_ACCEPTS_PER_RUN; i++) {
             struct stream *stream;
             int err = pstream_accept(r->pstream, &stream);
@@ -320,7 +469,13 @@ ovsdb_jsonrpc_server_run(struct ovsdb_jsonrpc_server *server)
             session_run_waits(s);
         }
         jsonrpc_run(s->rpc);
-        if (jsonrpc_get_status(s->rpc)) {
+        size_t backlog = jsonrpc_get_backlog(s->rpc);
+        if (backlog > MAX_BACKLOG_HARD) {
+            VLOG_WARN_RL(&rl, "%s: client is not reading its replies and updates (%zu bytes "
+                         "queued, limit %d); disconnecting it", jsonrpc_get_name(s->rpc),
+                         backlog, MAX_BACKLOG_HARD);
+            session_destroy(s);
+        } else if (jsonrpc_get_status(s->rpc)) {
             session_destroy(s);
         }
     }
@@ -331,7 +486,11 @@ ovsdb_jsonrpc_server_wait(struct ovsdb_jsonrpc_server *server)
 {
     struct remote *r;
     TAILQ_FOREACH(r, &server->remotes, node) {
-        pstream_wait(r->pstream);
+        if (!r->active) {
+            pstream_wait(r->pstream);
+        } else if (!r->session) {
+            poll_timer_wait_until(r->next_try);
+        }
     }
     struct session *s;
     TAILQ_FOREACH(s, &server->sessions, node) {
@@ -352,16 +511,18 @@ ovsdb_jsonrpc_server_wait(struct ovsdb_jsonrpc_server *server)
 
 /* ---- Sessions ---- */
 
-static void
+static struct session *
 session_create(struct ovsdb_jsonrpc_server *server, struct stream *stream)
 {
     struct session *s = xzalloc(sizeof *s);
     s->server = server;
     s->rpc = jsonrpc_open(stream);
+    jsonrpc_set_max_msg_size(s->rpc, server->max_msg);
     TAILQ_INIT(&s->monitors);
     TAILQ_INIT(&s->waits);
     TAILQ_INSERT_TAIL(&server->sessions, s, node);
     VLOG_DBG("%s: new connection", jsonrpc_get_name(s->rpc));
+    return s;
 }
 
 static void
@@ -388,6 +549,18 @@ session_destroy(struct session *s)
         free(w);
     }
     locks_release_session(s->server, s);
+    if (s->remote) {
+        struct remote *r = s->remote;
+        r->session = NULL;
+        if (r->was_connected) {
+            r->backoff = 1000;
+        }
+        r->next_try = time_msec() + r->backoff;
+        r->backoff = r->backoff * 2 > 8000 ? 8000 : r->backoff * 2;
+        VLOG_INFO("%s: connection closed (%s); reconnecting in %d ms", r->name,
+                  jsonrpc_get_status(s->rpc) ? strerror(-jsonrpc_get_status(s->rpc))
+                                             : "by us", (int) (r->next_try - time_msec()));
+    }
     VLOG_DBG("%s: connection closed", jsonrpc_get_name(s->rpc));
     TAILQ_REMOVE(&s->server->sessions, s, node);
     jsonrpc_close(s->rpc);
@@ -573,7 +746,8 @@ handle_transact(struct session *s, const struct jsonrpc_msg *msg)
     if (!db) {
         return;
     }
-    struct ovsdb_exec_options options = { .lock_held = session_holds_lock, .aux = s };
+    struct ovsdb_exec_options options = { .lock_held = session_holds_lock, .aux = s,
+                                          .read_only = db == s->server->dbs[0].db };
     long long timeout;
     json_t *result = ovsdb_execute(db, msg->params, &options, 0, &timeout);
     if (result) {
@@ -607,20 +781,45 @@ handle_cancel(struct session *s, const struct jsonrpc_msg *msg)
     }
 }
 
+/* monitor_cond_since's <last-txn-id>: like OVS's standalone databases we keep no transaction
+ * history, so it is always the zero UUID and a reconnecting client gets the full contents. */
+#define ZERO_TXN_ID "00000000-0000-0000-0000-000000000000"
+
 static void
 send_update(void *e_, json_t *table_updates)
 {
     struct monitor_entry *e = e_;
-    jsonrpc_send(e->session->rpc,
-                 jsonrpc_create_notify("update", json_pack("[Oo]", e->id, table_updates)));
+    struct jsonrpc_msg *msg;
+    switch (e->version) {
+    case OVSDB_MONITOR_V1:
+        msg = jsonrpc_create_notify("update", json_pack("[Oo]", e->id, table_updates));
+        break;
+    case OVSDB_MONITOR_V2:
+        msg = jsonrpc_create_notify("update2", json_pack("[Oo]", e->id, table_updates));
+        break;
+    case OVSDB_MONITOR_V3:
+    default:
+        msg = jsonrpc_create_notify("update3", json_pack("[Oso]", e->id, ZERO_TXN_ID,
+                                                         table_updates));
+        break;
+    }
+    jsonrpc_send(e->session->rpc, msg);
 }
 
+/* "monitor" (RFC 7047 §4.1.5), "monitor_cond" and "monitor_cond_since" (OVS extensions,
+ * ovsdb-server(7) §4.1.12 and §4.1.15). monitor_cond_since's fourth parameter, the last
+ * transaction the client saw, is accepted and ignored: the reply is always
+ * [false, <zero uuid>, <initial table-updates2>]. */
 static void
-handle_monitor(struct session *s, const struct jsonrpc_msg *msg)
+handle_monitor(struct session *s, const struct jsonrpc_msg *msg,
+               enum ovsdb_monitor_version version)
 {
-    if (json_array_size(msg->params) != 3) {
-        send_error(s, msg->id, error_json("syntax error", "monitor: params must be [<db-name>, "
-                                          "<json-value>, <monitor-requests>]"));
+    size_t n_params = version == OVSDB_MONITOR_V3 ? 4 : 3;
+    if (json_array_size(msg->params) != n_params
+        && !(version == OVSDB_MONITOR_V3 && json_array_size(msg->params) == 3)) {
+        send_error(s, msg->id, error_json("syntax error", "%s: params must be [<db-name>, "
+                                          "<json-value>, <monitor-requests>%s]", msg->method,
+                                          version == OVSDB_MONITOR_V3 ? ", <last-txn-id>" : ""));
         return;
     }
     struct ovsdb *db = get_db_param(s, msg);
@@ -639,9 +838,11 @@ handle_monitor(struct session *s, const struct jsonrpc_msg *msg)
     e = xzalloc(sizeof *e);
     e->session = s;
     e->id = json_deep_copy(id);
+    e->version = version;
     json_t *initial;
-    struct ovsdb_error *error = ovsdb_monitor_create(db, json_array_get(msg->params, 2),
-                                                     send_update, e, &e->monitor, &initial);
+    struct ovsdb_error *error = ovsdb_monitor_create_versioned(db, json_array_get(msg->params, 2),
+                                                               version, send_update, e,
+                                                               &e->monitor, &initial);
     if (error) {
         json_decref(e->id);
         free(e);
@@ -649,7 +850,56 @@ handle_monitor(struct session *s, const struct jsonrpc_msg *msg)
         return;
     }
     TAILQ_INSERT_TAIL(&s->monitors, e, node);
+    if (version == OVSDB_MONITOR_V3) {
+        initial = json_pack("[bso]", 0, ZERO_TXN_ID, initial);
+    }
     jsonrpc_send(s->rpc, jsonrpc_create_reply(initial, msg->id));
+}
+
+/* "monitor_cond_change" [<old json-value>, <new json-value>, <monitor-cond-update-requests>]:
+ * replies {} and then sends the rows entering or leaving the new conditions as an update. */
+static void
+handle_monitor_cond_change(struct session *s, const struct jsonrpc_msg *msg)
+{
+    if (json_array_size(msg->params) != 3) {
+        send_error(s, msg->id, error_json("syntax error", "monitor_cond_change: params must be "
+                                          "[<json-value>, <new json-value>, "
+                                          "<monitor-cond-update-requests>]"));
+        return;
+    }
+    const json_t *old_id = json_array_get(msg->params, 0);
+    const json_t *new_id = json_array_get(msg->params, 1);
+    struct monitor_entry *e, *found = NULL;
+    TAILQ_FOREACH(e, &s->monitors, node) {
+        if (json_equal(e->id, (json_t *) old_id)) {
+            found = e;
+        } else if (json_equal(e->id, (json_t *) new_id)) {
+            send_error(s, msg->id, error_json("duplicate monitor ID", "this session already has "
+                                              "a monitor with the new <json-value>"));
+            return;
+        }
+    }
+    if (!found) {
+        send_error(s, msg->id, error_json("unknown monitor", "no monitor with that <json-value> "
+                                          "on this session"));
+        return;
+    }
+    json_t *updates;
+    struct ovsdb_error *error = ovsdb_monitor_change_cond(found->monitor,
+                                                          json_array_get(msg->params, 2),
+                                                          &updates);
+    if (error) {
+        send_error(s, msg->id, ovsdb_error_to_json_free(error));
+        return;
+    }
+    json_decref(found->id);
+    found->id = json_deep_copy(new_id);
+    jsonrpc_send(s->rpc, jsonrpc_create_reply(json_object(), msg->id));
+    if (json_object_size(updates)) {
+        send_update(found, updates);
+    } else {
+        json_decref(updates);
+    }
 }
 
 static void
@@ -675,14 +925,25 @@ handle_request(struct session *s, const struct jsonrpc_msg *msg)
     if (!strcmp(m, "transact")) {
         handle_transact(s, msg);
     } else if (!strcmp(m, "monitor")) {
-        handle_monitor(s, msg);
+        handle_monitor(s, msg, OVSDB_MONITOR_V1);
+    } else if (!strcmp(m, "monitor_cond")) {
+        handle_monitor(s, msg, OVSDB_MONITOR_V2);
+    } else if (!strcmp(m, "monitor_cond_since")) {
+        handle_monitor(s, msg, OVSDB_MONITOR_V3);
+    } else if (!strcmp(m, "monitor_cond_change")) {
+        handle_monitor_cond_change(s, msg);
+    } else if (!strcmp(m, "set_db_change_aware")) {
+        /* Our databases are never converted or removed while served, so there is nothing to
+         * notify; accept the request as OVS does. */
+        jsonrpc_send(s->rpc, jsonrpc_create_reply(json_object(), msg->id));
     } else if (!strcmp(m, "monitor_cancel")) {
         handle_monitor_cancel(s, msg);
     } else if (!strcmp(m, "list_dbs")) {
         json_t *names = json_array();
-        for (size_t i = 0; i < s->server->n_dbs; i++) {
+        for (size_t i = 1; i < s->server->n_dbs; i++) {
             json_array_append_new(names, json_string(s->server->dbs[i].db->schema->name));
         }
+        json_array_append_new(names, json_string(SERVER_DB_NAME));
         jsonrpc_send(s->rpc, jsonrpc_create_reply(names, msg->id));
     } else if (!strcmp(m, "get_schema")) {
         struct ovsdb *db = get_db_param(s, msg);
@@ -716,6 +977,9 @@ session_run(struct session *s)
         int err = jsonrpc_recv(s->rpc, &msg);
         if (err) {
             break;          /* -EAGAIN, or the connection died (reaped by the caller). */
+        }
+        if (s->remote) {
+            s->remote->was_connected = true;
         }
         if (msg->type == JSONRPC_REQUEST) {
             handle_request(s, msg);

@@ -1,7 +1,14 @@
 /*
  * ovsdb-jsonrpc — the OVSDB wire protocol server (RFC 7047 §4): listening remotes, client sessions
  * and the JSON-RPC methods list_dbs, get_schema, transact, cancel, monitor, monitor_cancel, lock,
- * steal, unlock and echo.
+ * steal, unlock and echo, plus the OVS extensions its client library and tools use:
+ * monitor_cond (update2), monitor_cond_change, monitor_cond_since (update3), set_db_change_aware,
+ * and the read-only "_Server" database with one "Database" row per served database
+ * (ovsdb-server(5)).
+ *
+ * Incoming messages longer than the configured limit (default 8 MiB), malformed JSON, nesting
+ * deeper than jansson's limit and invalid UTF-8 close that one connection (logged); nothing a
+ * client sends can stop the server.
  *
  * Each session is one JSON-RPC connection (lib/jsonrpc.h) accepted on a passive remote ("punix:",
  * "ptcp:"). Requests are handled in arrival order. A "transact" whose "wait" is not yet satisfied
@@ -37,8 +44,9 @@ bool ovsdb_jsonrpc_server_add_db(struct ovsdb_jsonrpc_server *, struct ovsdb *db
 /* The served database named NAME, or NULL. */
 struct ovsdb *ovsdb_jsonrpc_server_get_db(const struct ovsdb_jsonrpc_server *, const char *name);
 
-/* Starts listening on passive remote NAME ("punix:PATH", "ptcp:PORT[:IP]"). DYNAMIC marks remotes
- * managed by ovsdb_jsonrpc_server_set_dynamic_remotes(). Returns 0 (also if already listening) or
+/* Starts listening on passive remote NAME ("punix:PATH", "ptcp:PORT[:IP]", "pssl:PORT[:IP]") or
+ * connecting to active remote NAME ("unix:PATH", "tcp:IP:PORT", "ssl:IP:PORT"; connection failures
+ * are retried, not returned). DYNAMIC marks remotes managed by ovsdb_jsonrpc_server_set_dynamic_remotes(). Returns 0 (also if already listening) or
  * -errno with *ERRORP (malloc'd) naming the remote and the cause. */
 int ovsdb_jsonrpc_server_add_remote(struct ovsdb_jsonrpc_server *, const char *name, bool dynamic,
                                     char **errorp);
@@ -51,6 +59,16 @@ void ovsdb_jsonrpc_server_set_dynamic_remotes(struct ovsdb_jsonrpc_server *,
 /* One remote name per line (malloc'd), sorted. */
 char *ovsdb_jsonrpc_server_list_remotes(const struct ovsdb_jsonrpc_server *);
 size_t ovsdb_jsonrpc_server_n_sessions(const struct ovsdb_jsonrpc_server *);
+
+/* Default largest incoming message: 8 MiB (ovs-vsctl transactions are a few kB; a 4 MiB string
+ * value still fits). */
+#define OVSDB_JSONRPC_DEFAULT_MAX_MSG (8u * 1024 * 1024)
+/* Sets the largest message (bytes) a client may send; 0 restores the default. A longer message
+ * closes that client's connection (logged), never the server. Applies to new sessions. */
+void ovsdb_jsonrpc_server_set_max_msg_size(struct ovsdb_jsonrpc_server *, size_t bytes);
+/* Appends "backlog:N locks:N monitors:N sessions:N waiting-transactions:N" to DS. */
+struct ds;
+void ovsdb_jsonrpc_server_get_memory_usage(const struct ovsdb_jsonrpc_server *, struct ds *ds);
 
 void ovsdb_jsonrpc_server_run(struct ovsdb_jsonrpc_server *);
 void ovsdb_jsonrpc_server_wait(struct ovsdb_jsonrpc_server *);

@@ -140,6 +140,29 @@ static struct ovsdb_error *
 damaged(struct ovsdb_log *log, off_t file_size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Returns the offset of the first record header ("\n" MAGIC " ") that starts after FROM, or -1.
+ * Record bodies are compact JSON whose only raw newline is their last byte, so this finds real
+ * record boundaries only. */
+static off_t
+find_next_header(int fd, off_t from)
+{
+    static const char needle[] = "\n" MAGIC " ";
+    const size_t nlen = sizeof needle - 1;
+    char buf[65536];
+    off_t pos = from;
+    for (;;) {
+        ssize_t n = read_at(fd, buf, sizeof buf, pos);
+        if (n < (ssize_t) nlen) {
+            return -1;
+        }
+        char *hit = memmem(buf, n, needle, nlen);
+        if (hit) {
+            return pos + (hit - buf) + 1;
+        }
+        pos += n - (nlen - 1);
+    }
+}
+
 static struct ovsdb_error *
 damaged(struct ovsdb_log *log, off_t file_size, const char *fmt, ...)
 {
@@ -149,10 +172,24 @@ damaged(struct ovsdb_log *log, off_t file_size, const char *fmt, ...)
     va_end(args);
     log->read_done = true;
     log->damaged = file_size - log->offset;
-    struct ovsdb_error *e = ovsdb_error("syntax error", "%s: record at offset %lld %s (%lld "
-                                        "bytes from there to the end of the file are not "
-                                        "usable)", log->name, (long long) log->offset, msg,
-                                        (long long) log->damaged);
+    struct ovsdb_error *e;
+    off_t next = find_next_header(log->fd, log->offset);
+    if (next >= 0) {
+        /* Good-looking records follow the bad one: this is not a torn final write but damage
+         * in the middle of the file. Dropping everything after it would lose committed data, so
+         * refuse (the caller leaves the file alone). */
+        log->damaged = 0;
+        e = ovsdb_error("corrupt database", "%s: record at offset %lld %s, and more records "
+                        "follow it (the next at offset %lld), so this is corruption in the "
+                        "middle of the file, not a torn write; the file was left untouched: "
+                        "restore it from a backup, or cut it at offset %lld yourself to keep "
+                        "only the records before it", log->name, (long long) log->offset, msg,
+                        (long long) next, (long long) log->offset);
+    } else {
+        e = ovsdb_error("syntax error", "%s: record at offset %lld %s (%lld bytes from there to "
+                        "the end of the file are not usable)", log->name,
+                        (long long) log->offset, msg, (long long) log->damaged);
+    }
     free(msg);
     return e;
 }

@@ -12,8 +12,12 @@
  *
  * Reading stops at the first record that is incomplete (a torn write), has a bad header, a
  * checksum mismatch or invalid JSON: ovsdb_log_read() returns an error naming the file, the offset
- * and the problem. In read-write mode the file is then truncated at the end of the last good
- * record before the next write (the caller logs the warning), so a torn tail never survives.
+ * and the problem. If that damaged record is the last thing in the file (a torn final write), the
+ * error is a "syntax error" and, in read-write mode, the file is truncated at the end of the last
+ * good record before the next write (the caller logs the warning), so a torn tail never survives.
+ * If further record headers follow the damaged record, the damage is in the middle of the file:
+ * the error is "corrupt database", naming the offset, and the file is never truncated (callers
+ * refuse to open it; uvsdb-server will not start).
  *
  * A read-write log holds an exclusive flock(2) on the file, so two servers cannot append to one
  * database. Writes go through write(2); ovsdb_log_commit() fsyncs.

@@ -7,13 +7,17 @@
  * Serves each DB file (default DBDIR/conf.db) over RFC 7047 JSON-RPC on every REMOTE:
  * "punix:PATH", "ptcp:PORT[:IP]", or "db:DB,TABLE,COLUMN" to listen on the passive targets named in
  * that column (strings, or references to rows with a "target" column, as Open_vSwitch
- * manager_options → Manager.target), re-read after each commit. The SSL options of OVS
- * (--private-key, --certificate, --ca-cert, --bootstrap-ca-cert) are accepted and ignored until SSL
- * support arrives.
+ * manager_options → Manager.target), re-read after each commit. Remotes may be passive (punix:,
+ * ptcp:, pssl:) or active (unix:, tcp:, ssl:: the server connects out and reconnects with backoff).
+ * SSL: --private-key, --certificate and --ca-cert name PEM files, or "db:DB,TABLE,COLUMN" to take
+ * the file name from the database (db:Open_vSwitch,SSL,private_key, ...); peers must present a
+ * certificate signed by the CA certificate.
  *
  * Control commands (uvs-appctl -t uvsdb-server ...): exit, version, help, vlog/set, vlog/list,
  * ovsdb-server/compact [DB], ovsdb-server/list-dbs, ovsdb-server/list-remotes,
- * ovsdb-server/add-remote REMOTE, ovsdb-server/remove-remote REMOTE.
+ * ovsdb-server/add-remote REMOTE, ovsdb-server/remove-remote REMOTE, memory/show.
+ *
+ * --max-message-size=BYTES (default 8 MiB) bounds what one client may send in one message.
  *
  * The database file grows by one record per commit; it is compacted automatically once it is both
  * >= 10 MiB and 4 times its size after the last compaction.
@@ -27,6 +31,7 @@
 
 #include "lib/daemon.h"
 #include "lib/poll-loop.h"
+#include "lib/stream.h"
 #include "lib/unixctl.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
@@ -50,11 +55,19 @@ static struct ovsdb_jsonrpc_server *jsonrpc;
 static char **db_remotes;           /* "db:DB,TABLE,COLUMN" remotes. */
 static size_t n_db_remotes;
 static bool exiting;
+static size_t max_msg_size;         /* 0: ovsdb-jsonrpc's default. */
+/* --private-key, --certificate, --ca-cert: a file name, or "db:DB,TABLE,COLUMN" to read the file
+ * name from the database (e.g. db:Open_vSwitch,SSL,private_key), re-read after each commit. */
+static char *ssl_specs[3];
 
 enum {
     OPT_REMOTE = 2000,
+    OPT_PRIVATE_KEY,
+    OPT_CERTIFICATE,
+    OPT_CA_CERT,
     OPT_SSL_IGNORED,
     OPT_VERSION,
+    OPT_MAX_MSG,
 };
 
 static void
@@ -64,9 +77,14 @@ usage(void)
            "usage: %s [OPTIONS] [DATABASE...]\n"
            "where each DATABASE is a database file (default: %s/conf.db).\n"
            "\nJSON-RPC options:\n"
-           "  --remote=REMOTE         listen on REMOTE: punix:PATH, ptcp:PORT[:IP], or\n"
-           "                          db:DB,TABLE,COLUMN (targets stored in the database)\n"
-           "\nDaemon options:\n", program_name(), program_name(), uvs_dbdir());
+           "  --remote=REMOTE         listen on REMOTE: punix:PATH, ptcp:PORT[:IP],\n"
+           "                          pssl:PORT[:IP]; connect to unix:PATH, tcp:IP:PORT,\n"
+           "                          ssl:IP:PORT; or db:DB,TABLE,COLUMN (stored targets)\n"
+           "  --private-key=FILE|db:DB,TABLE,COLUMN  SSL private key (PEM)\n"
+           "  --certificate=FILE|db:...  SSL certificate (PEM)\n"
+           "  --ca-cert=FILE|db:...   CA certificate that peers' certificates must chain to\n"
+           "  --max-message-size=BYTES  close clients that send a longer message (default "
+           "8388608)\n", program_name(), program_name(), uvs_dbdir());
     daemon_usage();
     printf("\nOther options:\n"
            "  -h, --help              display this help message\n"
@@ -78,10 +96,11 @@ parse_options(int argc, char *argv[], char ***remotesp, size_t *n_remotesp)
 {
     static const struct option long_options[] = {
         { "remote", required_argument, NULL, OPT_REMOTE },
-        { "private-key", required_argument, NULL, OPT_SSL_IGNORED },
-        { "certificate", required_argument, NULL, OPT_SSL_IGNORED },
-        { "ca-cert", required_argument, NULL, OPT_SSL_IGNORED },
+        { "private-key", required_argument, NULL, OPT_PRIVATE_KEY },
+        { "certificate", required_argument, NULL, OPT_CERTIFICATE },
+        { "ca-cert", required_argument, NULL, OPT_CA_CERT },
         { "bootstrap-ca-cert", required_argument, NULL, OPT_SSL_IGNORED },
+        { "max-message-size", required_argument, NULL, OPT_MAX_MSG },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         DAEMON_LONG_OPTIONS,
@@ -99,8 +118,23 @@ parse_options(int argc, char *argv[], char ***remotesp, size_t *n_remotesp)
             remotes = xrealloc(remotes, (n_remotes + 1) * sizeof *remotes);
             remotes[n_remotes++] = xstrdup(optarg);
             break;
+        case OPT_MAX_MSG: {
+            uint64_t v;
+            if (!str_to_uint64(optarg, 10, 1ull << 30, &v) || v < 4096) {
+                uvs_fatal(0, "--max-message-size=%s: expected a number of bytes from 4096 to "
+                          "1073741824", optarg);
+            }
+            max_msg_size = v;
+            break;
+        }
+        case OPT_PRIVATE_KEY:
+        case OPT_CERTIFICATE:
+        case OPT_CA_CERT:
+            ssl_specs[c - OPT_PRIVATE_KEY] = xstrdup(optarg);
+            break;
         case OPT_SSL_IGNORED:
-            VLOG_INFO("ignoring SSL option (SSL is not supported yet): %s", optarg);
+            VLOG_WARN("--bootstrap-ca-cert is not supported (give --ca-cert); ignoring %s",
+                      optarg);
             break;
         case 'h':
             usage();
@@ -145,6 +179,7 @@ open_databases(int argc, char *argv[])
         struct ovsdb_error *error = ovsdb_file_open(s->file_name, false, &s->db, &s->file);
         if (error) {
             char *msg = ovsdb_error_to_string(error);
+            ovsdb_error_destroy(error);
             uvs_fatal(0, "%s", msg);
         }
         if (!ovsdb_jsonrpc_server_add_db(jsonrpc, s->db)) {
@@ -163,14 +198,8 @@ open_databases(int argc, char *argv[])
 static void
 add_target(char ***targetsp, size_t *np, const char *target)
 {
-    if (!strncmp(target, "punix:", 6) || !strncmp(target, "ptcp:", 5)) {
-        *targetsp = xrealloc(*targetsp, (*np + 1) * sizeof **targetsp);
-        (*targetsp)[(*np)++] = xstrdup(target);
-    } else {
-        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
-        VLOG_WARN_RL(&rl, "remote \"%s\": only passive remotes (punix:, ptcp:) are supported; "
-                     "ignoring it", target);
-    }
+    *targetsp = xrealloc(*targetsp, (*np + 1) * sizeof **targetsp);
+    (*targetsp)[(*np)++] = xstrdup(target);
 }
 
 /* Collects the targets that the "db:DB,TABLE,COLUMN" remote SPEC names. */
@@ -216,18 +245,71 @@ query_db_remote(const char *spec, char ***targetsp, size_t *np)
     free(copy);
 }
 
+/* The string in COLUMN of the first row of TABLE that has one, for "db:DB,TABLE,COLUMN" SPEC
+ * (NULL if none; the string belongs to the database). */
+static const char *
+query_db_string(const char *spec)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+    char *copy = xstrdup(spec + 3);
+    char *save = NULL;
+    char *db_name = strtok_r(copy, ",", &save);
+    char *table_name = strtok_r(NULL, ",", &save);
+    char *column_name = strtok_r(NULL, ",", &save);
+    struct ovsdb *db = db_name ? ovsdb_jsonrpc_server_get_db(jsonrpc, db_name) : NULL;
+    struct ovsdb_table *table = db && table_name ? ovsdb_get_table(db, table_name) : NULL;
+    const struct ovsdb_column *c = table && column_name
+                                   ? ovsdb_table_schema_find_column(table->schema, column_name)
+                                   : NULL;
+    free(copy);
+    if (!c || c->type.key.type != OVSDB_TYPE_STRING) {
+        VLOG_WARN_RL(&rl, "\"%s\": no such database, table or string column (expected "
+                     "db:DB,TABLE,COLUMN)", spec);
+        return NULL;
+    }
+    struct ovsdb_row *row;
+    RB_FOREACH(row, ovsdb_row_tree, &table->rows) {
+        const struct ovsdb_datum *d = &row->fields[c->index];
+        if (d->n && d->keys[0].string[0]) {
+            return d->keys[0].string;
+        }
+    }
+    return NULL;
+}
+
+/* Applies the SSL options: file names directly, db: specs looked up now. */
+static void
+reconfigure_ssl(void)
+{
+    const char *files[3] = { NULL, NULL, NULL };
+    for (int i = 0; i < 3; i++) {
+        if (ssl_specs[i]) {
+            files[i] = !strncmp(ssl_specs[i], "db:", 3) ? query_db_string(ssl_specs[i])
+                                                         : ssl_specs[i];
+        }
+    }
+    stream_ssl_set_files(files[0], files[1], files[2]);
+}
+
+/* Commit count when the db: remotes and SSL settings were last computed (ULLONG_MAX: recompute
+ * on the next main-loop pass). */
+static unsigned long long last_commits = ULLONG_MAX;
+
 static void
 reconfigure_db_remotes(void)
 {
-    static unsigned long long last_commits = ULLONG_MAX;
     unsigned long long commits = 0;
     for (size_t i = 0; i < n_served; i++) {
         commits += served[i].db->n_commits;
     }
-    if (!n_db_remotes || commits == last_commits) {
+    if (commits == last_commits) {
         return;
     }
     last_commits = commits;
+    reconfigure_ssl();
+    if (!n_db_remotes) {
+        return;
+    }
     char **targets = NULL;
     size_t n = 0;
     for (size_t i = 0; i < n_db_remotes; i++) {
@@ -312,6 +394,24 @@ cmd_list_dbs(struct unixctl_conn *conn, int argc, const char *argv[], void *aux)
 }
 
 static void
+cmd_memory_show(struct unixctl_conn *conn, int argc, const char *argv[], void *aux)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < n_served; i++) {
+        size_t rows = 0;
+        for (size_t t = 0; t < served[i].db->schema->n_tables; t++) {
+            rows += served[i].db->tables[t]->n_rows;
+        }
+        ds_put_format(&ds, "%s: rows:%zu file-bytes:%lld\n", served[i].db->schema->name, rows,
+                      (long long) ovsdb_file_get_size(served[i].file));
+    }
+    ovsdb_jsonrpc_server_get_memory_usage(jsonrpc, &ds);
+    ds_put_char(&ds, '\n');
+    unixctl_command_reply(conn, ds_cstr(&ds));
+    ds_destroy(&ds);
+}
+
+static void
 cmd_list_remotes(struct unixctl_conn *conn, int argc, const char *argv[], void *aux)
 {
     struct ds ds = DS_EMPTY_INITIALIZER;
@@ -332,6 +432,7 @@ cmd_add_remote(struct unixctl_conn *conn, int argc, const char *argv[], void *au
     if (!strncmp(argv[1], "db:", 3)) {
         db_remotes = xrealloc(db_remotes, (n_db_remotes + 1) * sizeof *db_remotes);
         db_remotes[n_db_remotes++] = xstrdup(argv[1]);
+        last_commits = ULLONG_MAX;
         unixctl_command_reply(conn, NULL);
     } else if (ovsdb_jsonrpc_server_add_remote(jsonrpc, argv[1], false, &error)) {
         unixctl_command_reply_error(conn, error);
@@ -349,6 +450,7 @@ cmd_remove_remote(struct unixctl_conn *conn, int argc, const char *argv[], void 
             free(db_remotes[i]);
             db_remotes[i] = db_remotes[--n_db_remotes];
             ovsdb_jsonrpc_server_set_dynamic_remotes(jsonrpc, NULL, 0);
+            last_commits = ULLONG_MAX;      /* The other db: remotes reopen at once. */
             unixctl_command_reply(conn, NULL);
             return;
         }
@@ -371,10 +473,12 @@ main(int argc, char *argv[])
     parse_options(argc, argv, &remotes, &n_remotes);
 
     jsonrpc = ovsdb_jsonrpc_server_create();
+    ovsdb_jsonrpc_server_set_max_msg_size(jsonrpc, max_msg_size);
     atexit(close_remotes_atexit);
     open_databases(argc - optind, argv + optind);
 
     daemonize_start();
+    reconfigure_ssl();
 
     for (size_t i = 0; i < n_remotes; i++) {
         if (!strncmp(remotes[i], "db:", 3)) {
@@ -399,6 +503,7 @@ main(int argc, char *argv[])
     unixctl_command_register("ovsdb-server/compact", "[DB]", 0, 1, cmd_compact, NULL);
     unixctl_command_register("ovsdb-server/list-dbs", "", 0, 0, cmd_list_dbs, NULL);
     unixctl_command_register("ovsdb-server/list-remotes", "", 0, 0, cmd_list_remotes, NULL);
+    unixctl_command_register("memory/show", "", 0, 0, cmd_memory_show, NULL);
     unixctl_command_register("ovsdb-server/add-remote", "REMOTE", 1, 1, cmd_add_remote, NULL);
     unixctl_command_register("ovsdb-server/remove-remote", "REMOTE", 1, 1, cmd_remove_remote,
                              NULL);

@@ -10,6 +10,9 @@
  *   uvsdb-tool query DB TRANSACTION     run a read-only RFC 7047 transaction, print the result
  *   uvsdb-tool transact DB TRANSACTION  run a transaction and commit it to DB (server stopped)
  *   uvsdb-tool compact DB               rewrite DB as a single snapshot record
+ *   uvsdb-tool needs-conversion DB SCHEMA  print "yes" if DB's schema differs from SCHEMA, else "no"
+ *   uvsdb-tool convert DB SCHEMA [TARGET]  upgrade DB's data to SCHEMA (in place, atomically, or
+ *                                       into a new file TARGET)
  *
  * DB defaults to DBDIR/conf.db ($UVS_DBDIR, /etc/uvs); SCHEMA to PKGDATADIR/vswitch.ovsschema.
  * Exit status 0 on success, 1 on any error (printed to stderr naming the file and the reason).
@@ -81,6 +84,8 @@ usage(void)
            "  query [DB] TRNS         execute read-only transaction on DB\n"
            "  transact [DB] TRNS      execute read/write transaction on DB\n"
            "  compact [DB]            compact DB in place\n"
+           "  needs-conversion [DB [SCHEMA]]  does DB need conversion to SCHEMA? (yes/no)\n"
+           "  convert [DB [SCHEMA [TARGET]]]  convert DB's data to SCHEMA (into TARGET)\n"
            "The default DB is %s.\n"
            "The default SCHEMA is %s.\n"
            "Options:\n"
@@ -371,6 +376,118 @@ cmd_compact(int argc, char *argv[])
     free(db_name);
 }
 
+static void
+cmd_needs_conversion(int argc, char *argv[])
+{
+    char *db_name = argc > 1 ? xstrdup(argv[1]) : default_db();
+    char *schema_name = argc > 2 ? xstrdup(argv[2]) : default_schema();
+    struct ovsdb_schema *old, *new;
+    check(ovsdb_file_read_schema(db_name, &old));
+    check(ovsdb_schema_from_file(schema_name, &new));
+    json_t *a = ovsdb_schema_to_json(old), *b = ovsdb_schema_to_json(new);
+    json_object_del(a, "cksum");
+    json_object_del(b, "cksum");
+    puts(json_equal(a, b) ? "no" : "yes");
+    json_decref(a);
+    json_decref(b);
+    ovsdb_schema_destroy(old);
+    ovsdb_schema_destroy(new);
+    free(db_name);
+    free(schema_name);
+}
+
+/* One "transact" that inserts every row of OLD into a database of schema NEW, keeping UUIDs:
+ * tables and columns NEW lacks are dropped, values are re-checked against NEW's types. */
+static json_t *
+conversion_txn(const struct ovsdb *old, const struct ovsdb_schema *new)
+{
+    json_t *txn = json_pack("[s]", new->name);
+    for (size_t t = 0; t < old->schema->n_tables; t++) {
+        const struct ovsdb_table_schema *ots = old->schema->tables[t];
+        const struct ovsdb_table_schema *nts = ovsdb_schema_find_table(new, ots->name);
+        if (!nts) {
+            if (old->tables[t]->n_rows) {
+                fprintf(stderr, "%s: note: table %s is not in the new schema; its %zu row(s) "
+                        "are dropped\n", program_name(), ots->name, old->tables[t]->n_rows);
+            }
+            continue;
+        }
+        struct ovsdb_row *row;
+        RB_FOREACH(row, ovsdb_row_tree, &old->tables[t]->rows) {
+            json_t *jrow = json_object();
+            for (size_t i = OVSDB_N_HIDDEN_COLUMNS; i < ots->n_columns; i++) {
+                const struct ovsdb_column *oc = ots->columns[i];
+                const struct ovsdb_column *nc = ovsdb_table_schema_find_column(nts, oc->name);
+                if (nc && nc->persistent && oc->persistent) {
+                    json_object_set_new(jrow, oc->name,
+                                        ovsdb_datum_to_json(&row->fields[i], &oc->type));
+                }
+            }
+            char uuid[UUID_LEN + 1];
+            json_array_append_new(txn, json_pack("{ssssssso}", "op", "insert", "table",
+                                                 ots->name, "uuid",
+                                                 uuid_to_string(ovsdb_row_get_uuid(row), uuid),
+                                                 "row", jrow));
+        }
+    }
+    json_array_append_new(txn, json_pack("{ssss}", "op", "comment", "comment",
+                                         "converted by uvsdb-tool"));
+    return txn;
+}
+
+static void
+cmd_convert(int argc, char *argv[])
+{
+    char *db_name = argc > 1 ? xstrdup(argv[1]) : default_db();
+    char *schema_name = argc > 2 ? xstrdup(argv[2]) : default_schema();
+    const char *target = argc > 3 ? argv[3] : NULL;
+    struct ovsdb_schema *new;
+    check(ovsdb_schema_from_file(schema_name, &new));
+
+    /* Opening read-write takes the file's lock, so no server appends while we convert. */
+    struct ovsdb *old;
+    struct ovsdb_file *old_file;
+    check(ovsdb_file_open(db_name, false, &old, &old_file));
+    char *tmp = xasprintf("%s.convert-tmp", target ? target : db_name);
+    remove(tmp);
+    check(ovsdb_file_create(tmp, new));
+    struct ovsdb *conv;
+    check(ovsdb_file_open(tmp, false, &conv, NULL));
+    json_t *txn = conversion_txn(old, new);
+    long long timeout;
+    json_t *result = ovsdb_execute(conv, txn, NULL, 0, &timeout);
+    size_t i;
+    json_t *r;
+    json_array_foreach(result, i, r) {
+        if (json_object_get(r, "error")) {
+            char *msg = json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS);
+            json_t *op = json_array_get(txn, i + 1);
+            remove(tmp);
+            uvs_fatal(0, "%s: cannot convert to schema %s %s: %s%s%s", db_name, new->name,
+                      new->version, msg, op ? " in row " : "",
+                      op ? json_string_value(json_object_get(op, "uuid")) : "");
+        }
+    }
+    json_decref(result);
+    json_decref(txn);
+    ovsdb_destroy(conv);
+    /* Make the new file a single snapshot, then put it in place atomically. */
+    struct ovsdb_file *conv_file;
+    check(ovsdb_file_open(tmp, false, &conv, &conv_file));
+    check(ovsdb_file_compact(conv_file));
+    ovsdb_destroy(conv);
+    if (rename(tmp, target ? target : db_name) < 0) {
+        int err = errno;
+        remove(tmp);
+        uvs_fatal(err, "cannot rename %s to %s", tmp, target ? target : db_name);
+    }
+    ovsdb_destroy(old);
+    ovsdb_schema_destroy(new);
+    free(tmp);
+    free(db_name);
+    free(schema_name);
+}
+
 static const struct command {
     const char *name;
     int min_args, max_args;
@@ -385,6 +502,8 @@ static const struct command {
     { "query", 1, 2, cmd_query },
     { "transact", 1, 2, cmd_transact },
     { "compact", 0, 1, cmd_compact },
+    { "needs-conversion", 0, 2, cmd_needs_conversion },
+    { "convert", 0, 3, cmd_convert },
 };
 
 int

@@ -5,6 +5,7 @@
  * (dpcls) and EMC. Ownership: the PMD that created a dp_flow is its only writer; it frees it after
  * removing it from its EMC and dpcls (a flush on a cache-generation change removes everything).
  * Statistics are updated by the owning PMD only and may be read racily by the main thread.
+ * Idle megaflows (other_config:max-idle) and those over flow-limit are aged out by their PMD.
  *
  * Datapath actions are a flat array executed in order; an empty array means drop.
  */
@@ -71,6 +72,34 @@ struct dp_action {
 
 #define DP_MAX_ACTIONS 64
 
+/* The datapath's hash step for caches (EMC, megaflow subtables): CRC32-C of one 64-bit word into
+ * H, one instruction with SSE4.2 (always on with DPDK's -march), a multiply-xorshift otherwise.
+ * Not stable across builds: never persist it. dp_hash_finish() spreads the bits. */
+#ifdef __SSE4_2__
+#include <nmmintrin.h>
+static inline uint32_t
+dp_hash_u64(uint32_t h, uint64_t w)
+{
+    return (uint32_t) _mm_crc32_u64(h, w);
+}
+#else
+static inline uint32_t
+dp_hash_u64(uint32_t h, uint64_t w)
+{
+    uint64_t x = (w ^ h) * 0x9e3779b97f4a7c15ULL;
+    return (uint32_t) (x ^ (x >> 29));
+}
+#endif
+
+static inline uint32_t
+dp_hash_finish(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    return h;
+}
+
 struct dp_actions {
     uint32_t n;
     struct dp_action a[DP_MAX_ACTIONS];
@@ -82,13 +111,18 @@ struct dp_flow {
     uint32_t hash;          /* flow_hash(&key, 0) of the masked key. */
     uint32_t dpcls_data;    /* Private to dpcls (e.g. subtable index / position). */
     void *dpcls_priv;       /* Private to dpcls. */
-    uint64_t n_packets;
-    uint64_t n_bytes;
-    long long used;         /* time_msec() of the last hit, or 0. */
     long long created;      /* time_msec() at creation. */
     uint64_t rule_id;       /* OpenFlow rule the actions came from (for its counters), 0 = none. */
     uint64_t pushed_packets;/* Part of n_packets already credited to the rule. */
     uint64_t pushed_bytes;
+
+    /* Everything a cache hit touches, in one cache line with the first action. */
+    _Alignas(64) uint64_t n_packets;
+    uint64_t n_bytes;
+    long long used;         /* time_msec() of the last hit, or 0. */
+    uint8_t output_only;    /* All actions are DP_ACTION_OUTPUT (the fast path: no rewrite). */
+    uint8_t dead;           /* Being removed by its PMD (aging, flow limit): never used again. */
+    uint16_t pad;
     uint32_t n_actions;
     struct dp_action actions[];
 };

@@ -20,11 +20,23 @@
 
 #define DPCLS_PREFIX_MAX 10   /* "prefix_xxxxxxxx" + rte_hash's "HT_EXT_" fits RTE_RING_NAMESIZE. */
 
+/* Compact keys: a subtable's rte_hash key is not the whole masked struct flow (136 bytes) but only
+ * the words of it where the mask is nonzero, ANDed with the mask, packed, zero-padded to a multiple
+ * of 16 bytes (so rte_hash uses its vector compare for 16..128-byte keys). A megaflow that matches
+ * in_port only has a 16-byte key; an exact L3/L4 one 48 bytes. The hash is dp_hash_u64() over the
+ * packed words. Measured: see docs/performance.md. */
+#define DPCLS_KEY_U64S (FLOW_U64S + (FLOW_U64S & 1))
+
 /* One mask's flows. Invariants: n_flows == rte_hash_count(hash) <= capacity; n_flows > 0 except
- * transiently inside dpcls_insert(); every key in 'hash' equals key & mask. */
+ * transiently inside dpcls_insert(); every key in 'hash' is the compact form (above) of a flow's
+ * key & mask; words[0..n_words-1] are the indexes of the nonzero words of 'mask', ascending. */
 struct dpcls_subtable {
+    uint8_t n_words;                  /* Nonzero mask words. */
+    uint8_t key_u64s;                 /* Compact key length in words (even, >= 2). */
+    uint8_t words[FLOW_U64S];         /* Their indexes in struct flow. */
+    uint64_t mwords[FLOW_U64S];       /* The mask's value at each of them. */
     struct flow mask;                 /* Bits significant for every flow of this subtable. */
-    struct rte_hash *hash;            /* Masked key -> struct dp_flow *. */
+    struct rte_hash *hash;            /* Compact masked key -> struct dp_flow *. */
     uint32_t n_flows;
     uint32_t capacity;                /* Entries 'hash' was created with. */
     uint64_t hits;                    /* Lookups matched since the last dpcls_sort_subtables(). */
@@ -37,6 +49,7 @@ struct dpcls {
     size_t n_subtables;
     size_t allocated;
     size_t n_flows;
+    uint64_t hit_probes;              /* Subtables probed for the hits (see dpcls_take_hit_probes). */
     int socket_id;
     char prefix[DPCLS_PREFIX_MAX + 1];
 };
@@ -47,23 +60,58 @@ static atomic_uint dpcls_hash_counter;
 /* ---------------------------------------------------------------------------------------------- */
 /* Private helpers.                                                                                */
 
-/* rte_hash_function: the same hash dp_flow.hash uses (keys are already masked). */
+/* Hash of a compact key of N words. */
+static inline uint32_t
+dpcls_hash_words(const uint64_t *w, unsigned n)
+{
+    uint32_t a = 0, b = 0x9e3779b9u;
+    unsigned i = 0;
+    for (; i + 1 < n; i += 2) {
+        a = dp_hash_u64(a, w[i]);
+        b = dp_hash_u64(b, w[i + 1]);
+    }
+    if (i < n) {
+        a = dp_hash_u64(a, w[i]);
+    }
+    return dp_hash_finish(a ^ (b * 0x9e3779b1u));
+}
+
+/* rte_hash_function (used only by rte_hash itself: dpcls always passes precomputed hashes). */
 static uint32_t
 dpcls_hash_key(const void *key, uint32_t key_len, uint32_t init_val)
 {
-    (void) key_len;
-    return flow_hash(key, init_val);
+    (void) init_val;
+    return dpcls_hash_words(key, key_len / 8);
+}
+
+/* Writes the compact form of FLOW & ST's mask to CK (DPCLS_KEY_U64S words) and returns its hash. */
+static inline uint32_t
+dpcls_compact(const struct dpcls_subtable *st, const struct flow *flow, uint64_t *ck)
+{
+    /* The same value as dpcls_hash_words(ck, key_u64s) (key_u64s is even), computed from the
+     * registers rather than by reading CK back. */
+    const uint64_t *w = flow_u64(flow);
+    uint32_t a = 0, b = 0x9e3779b9u;
+    for (unsigned j = 0; j < st->key_u64s; j += 2) {
+        uint64_t x = j < st->n_words ? w[st->words[j]] & st->mwords[j] : 0;
+        uint64_t y = j + 1 < st->n_words ? w[st->words[j + 1]] & st->mwords[j + 1] : 0;
+        ck[j] = x;
+        ck[j + 1] = y;
+        a = dp_hash_u64(a, x);
+        b = dp_hash_u64(b, y);
+    }
+    return dp_hash_finish(a ^ (b * 0x9e3779b1u));
 }
 
 static struct rte_hash *
-dpcls_hash_create(const struct dpcls *cls, uint32_t entries)
+dpcls_hash_create(const struct dpcls *cls, const struct dpcls_subtable *st, uint32_t entries)
 {
     char name[RTE_HASH_NAMESIZE];
     snprintf(name, sizeof name, "%s_%x", cls->prefix, atomic_fetch_add(&dpcls_hash_counter, 1));
     struct rte_hash_parameters params = {
         .name = name,
         .entries = entries,
-        .key_len = sizeof(struct flow),
+        .key_len = st->key_u64s * 8u,
         .hash_func = dpcls_hash_key,
         .hash_func_init_val = 0,
         .socket_id = cls->socket_id,
@@ -120,8 +168,16 @@ dpcls_create_subtable(struct dpcls *cls, const struct flow *mask)
         return NULL;
     }
     st->mask = *mask;
+    const uint64_t *mw = flow_u64(mask);
+    for (unsigned i = 0; i < FLOW_U64S; i++) {
+        if (mw[i]) {
+            st->words[st->n_words] = (uint8_t) i;
+            st->mwords[st->n_words++] = mw[i];
+        }
+    }
+    st->key_u64s = (uint8_t) RTE_MAX(2, (st->n_words + 1) & ~1);
     st->capacity = DPCLS_SUBTABLE_MIN_FLOWS;
-    st->hash = dpcls_hash_create(cls, st->capacity);
+    st->hash = dpcls_hash_create(cls, st, st->capacity);
     if (!st->hash) {
         rte_free(st);
         return NULL;
@@ -150,7 +206,7 @@ dpcls_grow_subtable(struct dpcls *cls, struct dpcls_subtable *st)
         return -ENOSPC;
     }
     uint32_t capacity = RTE_MIN(st->capacity * 4, DPCLS_SUBTABLE_MAX_FLOWS);
-    struct rte_hash *h = dpcls_hash_create(cls, capacity);
+    struct rte_hash *h = dpcls_hash_create(cls, st, capacity);
     if (!h) {
         return -ENOSPC;
     }
@@ -204,8 +260,8 @@ dpcls_destroy(struct dpcls *cls)
 int
 dpcls_insert(struct dpcls *cls, struct dp_flow *flow)
 {
-    struct flow key;
-    uint32_t hash = flow_mask_and_hash(&key, &flow->key, &flow->mask, 0);
+    uint64_t key[DPCLS_KEY_U64S];
+    uint32_t hash;
 
     struct dpcls_subtable *st = dpcls_find_subtable(cls, &flow->mask);
     if (!st) {
@@ -213,15 +269,19 @@ dpcls_insert(struct dpcls *cls, struct dp_flow *flow)
         if (!st) {
             return -ENOSPC;
         }
-    } else if (rte_hash_lookup_with_hash(st->hash, &key, hash) >= 0) {
-        return -EEXIST;
+        hash = dpcls_compact(st, &flow->key, key);
+    } else {
+        hash = dpcls_compact(st, &flow->key, key);
+        if (rte_hash_lookup_with_hash(st->hash, key, hash) >= 0) {
+            return -EEXIST;
+        }
     }
 
     int error = 0;
     if (st->n_flows >= st->capacity) {
         error = dpcls_grow_subtable(cls, st);
     }
-    if (!error && rte_hash_add_key_with_hash_data(st->hash, &key, hash, flow) < 0) {
+    if (!error && rte_hash_add_key_with_hash_data(st->hash, key, hash, flow) < 0) {
         error = -ENOSPC;
     }
     if (error) {
@@ -249,13 +309,13 @@ dpcls_remove(struct dpcls *cls, struct dp_flow *flow)
         return;                 /* Not ours. */
     }
 
-    struct flow key;
-    uint32_t hash = flow_mask_and_hash(&key, &flow->key, &st->mask, 0);
+    uint64_t key[DPCLS_KEY_U64S];
+    uint32_t hash = dpcls_compact(st, &flow->key, key);
     void *data;
-    if (rte_hash_lookup_with_hash_data(st->hash, &key, hash, &data) < 0 || data != flow) {
+    if (rte_hash_lookup_with_hash_data(st->hash, key, hash, &data) < 0 || data != flow) {
         return;                 /* Another flow with the same key, or not inserted. */
     }
-    rte_hash_del_key_with_hash(st->hash, &key, hash);
+    rte_hash_del_key_with_hash(st->hash, key, hash);
     flow->dpcls_priv = NULL;
     st->n_flows--;
     cls->n_flows--;
@@ -289,7 +349,7 @@ static unsigned
 dpcls_lookup_batch(struct dpcls *cls, const struct flow *keys[], unsigned n,
                    struct dp_flow *flows[])
 {
-    struct flow masked[DPCLS_MAX_BATCH];
+    uint64_t masked[DPCLS_MAX_BATCH][DPCLS_KEY_U64S];
     const void *key_ptrs[DPCLS_MAX_BATCH];
     hash_sig_t sigs[DPCLS_MAX_BATCH];
     void *data[DPCLS_MAX_BATCH];
@@ -305,8 +365,8 @@ dpcls_lookup_batch(struct dpcls *cls, const struct flow *keys[], unsigned n,
         unsigned m = 0;
         for (uint32_t todo = unmatched; todo; todo &= todo - 1) {
             unsigned i = __builtin_ctz(todo);
-            sigs[m] = flow_mask_and_hash(&masked[m], keys[i], &st->mask, 0);
-            key_ptrs[m] = &masked[m];
+            sigs[m] = dpcls_compact(st, keys[i], masked[m]);
+            key_ptrs[m] = masked[m];
             idx[m] = i;
             m++;
         }
@@ -317,6 +377,7 @@ dpcls_lookup_batch(struct dpcls *cls, const struct flow *keys[], unsigned n,
         }
         st->hits += n_hits;
         matched += n_hits;
+        cls->hit_probes += (uint64_t) n_hits * (s + 1);
         for (; hits; hits &= hits - 1) {
             unsigned j = __builtin_ctzll(hits);
             flows[idx[j]] = data[j];
@@ -324,6 +385,14 @@ dpcls_lookup_batch(struct dpcls *cls, const struct flow *keys[], unsigned n,
         }
     }
     return matched;
+}
+
+uint64_t
+dpcls_take_hit_probes(struct dpcls *cls)
+{
+    uint64_t n = cls->hit_probes;
+    cls->hit_probes = 0;
+    return n;
 }
 
 unsigned

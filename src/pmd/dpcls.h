@@ -79,6 +79,11 @@ void dpcls_flush(struct dpcls *, void (*free_cb)(struct dp_flow *, void *aux), v
 unsigned dpcls_lookup(struct dpcls *, const struct flow *keys[], unsigned n,
                       struct dp_flow *flows[]);
 
+/* Returns the number of subtables probed to find the hits of dpcls_lookup() calls since the previous
+ * call (a hit in the first subtable counts 1, in the third 3) and resets it: divided by the hits,
+ * OVS's "avg. subtable lookups per megaflow hit". */
+uint64_t dpcls_take_hit_probes(struct dpcls *);
+
 /* Re-ranks the subtables by hits since the previous call, most hits first, then resets the
  * counters. O(S log S) for S subtables; call it periodically (OVS: about once a second). */
 void dpcls_sort_subtables(struct dpcls *);

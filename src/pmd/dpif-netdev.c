@@ -1,8 +1,11 @@
 /* dpif-netdev — the userspace datapath. See dpif-netdev.h for the design. */
 #include "pmd/dpif-netdev.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -20,122 +23,15 @@
 
 #include "lib/poll-loop.h"
 #include "lib/vlog.h"
+#include "pmd/dp-execute.h"
 #include "pmd/dpcls.h"
 #include "pmd/emc.h"
 #include "pmd/netdev-dpdk.h"
 
 VLOG_DEFINE_THIS_MODULE(dpif_netdev);
 
-#define PMD_BURST 32
-#define PMD_MAX 64
-#define STATS_RING_SIZE 65536
-#define STATS_PUSH_MSEC 250
-#define DEFAULT_FLOW_LIMIT 200000
-#define DEFAULT_EMC_INV_PROB 100
-#define RELOAD_TIMEOUT_MSEC 5000
-
-/* ---- Types. ---- */
-
-/* A port. Written by the main thread; PMDs read 'dev', 'dp_port' and the atomic drop counters.
- * A port pointer stays valid until every PMD acknowledged the reload that stopped using it. */
-struct dp_port {
-    uint32_t dp_port;
-    char *name;
-    void *aux;                      /* Upcall context (the bridge's port). */
-    struct netdev_dpdk *dev;
-    bool link_up;                   /* __atomic: refreshed by the main thread every second. */
-    uint64_t drops[DP_N_DROP_REASONS];  /* __atomic relaxed adds from PMDs. */
-};
-
-/* One rx queue in a PMD's poll list. */
-struct pmd_rxq {
-    struct dp_port *port;
-    uint16_t qid;
-};
-
-/* Per-PMD counters. Written by the PMD with relaxed stores, read by the main thread. */
-enum pmd_stat {
-    PMD_STAT_RX,
-    PMD_STAT_EMC_HIT,
-    PMD_STAT_MEGAFLOW_HIT,
-    PMD_STAT_MISS,
-    PMD_STAT_UPCALL_OK,
-    PMD_STAT_UPCALL_FAIL,
-    PMD_STAT_NOT_INSTALLED,
-    PMD_STAT_TX_BATCHES,
-    PMD_STAT_TX_PACKETS,
-    PMD_STAT_CYCLES_IDLE,
-    PMD_STAT_CYCLES_BUSY,
-    PMD_STAT_FLUSHES,
-    PMD_N_STATS
-};
-
-/* Output batch for one port. */
-struct pmd_txbuf {
-    uint16_t n;
-    struct rte_mbuf *pkts[PMD_BURST];
-};
-
-struct stats_entry {
-    uint64_t rule_id;
-    uint64_t packets;
-    uint64_t bytes;
-    int64_t used;
-};
-
-struct pmd_thread {
-    struct dp_netdev *dp;
-    unsigned core_id;
-    unsigned index;                 /* Tx queue id. */
-    pthread_t thread;
-    bool exit_requested;            /* __atomic. */
-
-    /* Poll list handed over by the main thread under 'mutex'. */
-    pthread_mutex_t mutex;
-    struct pmd_rxq *pending_rxqs;
-    unsigned n_pending_rxqs;
-    uint64_t reload_done;           /* __atomic: last reload_seq acted on. */
-
-    /* Private to the PMD thread. */
-    struct pmd_rxq *rxqs;
-    unsigned n_rxqs;
-    uint64_t reload_seen;
-    uint64_t cache_gen;
-    struct emc_cache *emc;
-    struct dpcls *cls;
-    struct pmd_txbuf *txbufs;       /* [DP_MAX_PORTS] */
-    uint32_t *touched;              /* Ports with pending output. */
-    unsigned n_touched;
-    uint64_t next_push_tsc;
-    long long now;                  /* time_msec(), refreshed every few iterations. */
-
-    struct rte_ring *stats_ring;    /* PMD -> main: rule counter deltas. */
-    uint64_t stats_ring_full;
-
-    /* Dump request from the main thread: 'dump_req' set by main, cleared by PMD when done. */
-    struct ds *dump_req;            /* __atomic. */
-    struct ds *dump_ds;             /* PMD-private: the dump in progress. */
-
-    uint64_t stats[PMD_N_STATS];
-    uint64_t stats_base[PMD_N_STATS];  /* Main thread: values at the last pmd-stats-clear. */
-};
-
-struct dp_netdev {
-    pthread_mutex_t mutex;          /* Protects ports[] changes and PMD list (main thread). */
-    struct dp_port *ports[DP_MAX_PORTS];  /* __atomic loads by PMDs. */
-    unsigned n_ports;
-    struct pmd_thread *pmds[PMD_MAX];
-    unsigned n_pmds;
-    char *pmd_spec;
-    uint64_t reload_seq;            /* __atomic. */
-    uint64_t cache_gen;             /* __atomic. */
-    uint32_t emc_inv_prob;          /* __atomic. */
-    uint32_t flow_limit;            /* __atomic. */
-    dp_upcall_cb *upcall_cb;
-    dp_stats_cb *stats_cb;
-    unsigned n_dp_created;
-    long long next_link_check;      /* msec */
-};
+/* Types, constants and the inline helpers shared with dpif-netdev-show.c. */
+#include "pmd/dpif-netdev-private.h"
 
 static const char *const drop_reason_strings[] = {
 #define DP_DROP(ENUM, STR) STR,
@@ -150,21 +46,6 @@ dp_drop_reason_string(enum dp_drop_reason r)
 }
 
 /* ---- PMD thread: helpers. ---- */
-
-static inline void
-pmd_stat_add(struct pmd_thread *pmd, enum pmd_stat s, uint64_t n)
-{
-    __atomic_store_n(&pmd->stats[s], pmd->stats[s] + n, __ATOMIC_RELAXED);
-}
-
-static inline void
-port_drop(struct dp_port *port, enum dp_drop_reason r, uint64_t n)
-{
-    if (port) {
-        __atomic_fetch_add(&port->drops[r], n, __ATOMIC_RELAXED);
-    }
-}
-
 static void
 pmd_push_flow_stats(struct dp_flow *flow, void *pmd_)
 {
@@ -265,29 +146,233 @@ pmd_output(struct pmd_thread *pmd, uint32_t p, struct rte_mbuf *m, struct dp_por
     tb->pkts[tb->n++] = m;
 }
 
-/* Executes N_ACTIONS datapath ACTIONS on M (consumes M). */
-static inline void
-pmd_execute(struct pmd_thread *pmd, struct rte_mbuf *m, const struct dp_action *actions,
-            uint32_t n_actions, struct dp_port *in_port)
+/* ---- Action execution (PMD threads and, for packet-out, the main thread). ---- */
+
+/* A packet sent to userspace: the header and the bytes, in one malloc'd block. */
+struct dp_pi_msg {
+    struct dp_packet_in pi;
+    uint8_t data[];
+};
+
+/* Where actions run: PMD (batched output on its tx queues) or main thread (PMD == NULL). */
+struct exec_ctx {
+    struct dp_netdev *dp;
+    struct pmd_thread *pmd;
+    struct dp_port *in_port;        /* NULL: none (packet-out). */
+    uint32_t in_dp_port;
+};
+
+static void pmd_recirc(struct pmd_thread *, struct rte_mbuf *, struct dp_port *in_port,
+                       uint32_t recirc_id, unsigned depth);
+static void main_recirc(const struct exec_ctx *, struct rte_mbuf *, uint32_t recirc_id,
+                        unsigned depth);
+
+static void
+dp_pi_wake(struct dp_netdev *dp)
 {
-    if (!n_actions) {
-        port_drop(in_port, DP_DROP_ACTION_DROP, 1);
-        rte_pktmbuf_free(m);
-        return;
-    }
-    if (n_actions > 1) {
-        rte_mbuf_refcnt_update(m, (int16_t) (n_actions - 1));
-    }
-    for (uint32_t i = 0; i < n_actions; i++) {
-        /* DP_ACTION_OUTPUT is the only action type so far. */
-        pmd_output(pmd, actions[i].port, m, in_port);
+    if (!__atomic_exchange_n(&dp->pi_wake, true, __ATOMIC_ACQ_REL) && dp->pi_pipe[1] >= 0) {
+        char c = 0;
+        ssize_t r = write(dp->pi_pipe[1], &c, 1);
+        (void) r;           /* A full pipe already wakes the main thread. */
     }
 }
 
-/* Handles a packet that missed both caches: upcall, install, execute. */
+/* Queues a packet-in of M as it is now (M is not consumed). */
+static void
+exec_userspace(const struct exec_ctx *ctx, struct rte_mbuf *m, const struct dp_action *a,
+               uint8_t reason)
+{
+    struct dp_netdev *dp = ctx->dp;
+    uint32_t len = rte_pktmbuf_pkt_len(m);
+    struct dp_pi_msg *msg = malloc(sizeof *msg + len);
+
+    if (!msg) {
+        port_drop(ctx->in_port, DP_DROP_PACKET_IN_QUEUE, 1);
+        return;
+    }
+    memset(&msg->pi, 0, sizeof msg->pi);
+    /* rte_pktmbuf_read() copies only when the data is not contiguous; otherwise it returns a
+     * pointer into the mbuf. */
+    const void *bytes = rte_pktmbuf_read(m, 0, len, msg->data);
+    if (bytes && bytes != msg->data) {
+        memcpy(msg->data, bytes, len);
+    }
+    msg->pi.port_aux = ctx->in_port ? ctx->in_port->aux : NULL;
+    msg->pi.in_dp_port = ctx->in_dp_port;
+    msg->pi.reason = reason;
+    if (a) {
+        msg->pi.table_id = a->u.userspace.table_id;
+        msg->pi.max_len = a->u.userspace.max_len;
+        msg->pi.cookie_be = a->u.userspace.cookie;
+    } else {
+        msg->pi.max_len = UINT16_MAX;
+    }
+    flow_extract(msg->data, len, ctx->in_dp_port, &msg->pi.flow);
+    msg->pi.packet = msg->data;
+    msg->pi.len = len;
+    if (ctx->pmd) {
+        if (rte_ring_sp_enqueue(ctx->pmd->pi_ring, msg)) {
+            port_drop(ctx->in_port, DP_DROP_PACKET_IN_QUEUE, 1);
+            free(msg);
+            return;
+        }
+        dp_pi_wake(dp);
+    } else if (dp->n_main_pi < MAIN_PI_MAX) {
+        dp->main_pi[dp->n_main_pi++] = msg;
+    } else {
+        port_drop(ctx->in_port, DP_DROP_PACKET_IN_QUEUE, 1);
+        free(msg);
+    }
+}
+
+/* Transmits M on datapath port P from the main thread (its own tx queue, index n_pmds). */
+static void
+main_output(struct dp_netdev *dp, uint32_t p, struct rte_mbuf *m, struct dp_port *in_port)
+{
+    struct dp_port *out = p < DP_MAX_PORTS ? dp->ports[p] : NULL;
+    if (!out) {
+        port_drop(in_port, DP_DROP_NO_PORT, 1);
+        rte_pktmbuf_free(m);
+        return;
+    }
+    if (!__atomic_load_n(&out->link_up, __ATOMIC_RELAXED)) {
+        port_drop(out, DP_DROP_LINK_DOWN, 1);
+        rte_pktmbuf_free(m);
+        return;
+    }
+    if (netdev_dpdk_send(out->dev, dp->n_pmds, &m, 1) < 1) {
+        port_drop(out, DP_DROP_TX_FAILED, 1);
+    }
+}
+
+static inline void
+exec_output(const struct exec_ctx *ctx, uint32_t p, struct rte_mbuf *m)
+{
+    if (ctx->pmd) {
+        pmd_output(ctx->pmd, p, m, ctx->in_port);
+    } else {
+        main_output(ctx->dp, p, m, ctx->in_port);
+    }
+}
+
+/* The general executor: any action list, in order (consumes M). An OUTPUT that is followed by a
+ * rewrite sends a copy; the last action that needs the packet gets M itself. */
+static void
+exec_actions(const struct exec_ctx *ctx, struct rte_mbuf *m, const struct dp_action *actions,
+             uint32_t n, unsigned depth)
+{
+    bool delivered = false;
+
+    for (uint32_t i = 0; i < n; i++) {
+        const struct dp_action *a = &actions[i];
+        switch ((enum dp_action_type) a->type) {
+        case DP_ACTION_OUTPUT: {
+            bool later_use = false;     /* Does a later action still need the packet? */
+            for (uint32_t j = i + 1; j < n && !later_use; j++) {
+                later_use = actions[j].type != DP_ACTION_METER;
+            }
+            if (!later_use) {
+                exec_output(ctx, a->port, m);
+                return;
+            }
+            struct rte_mbuf *c = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
+            if (!c) {
+                port_drop(ctx->in_port, DP_DROP_NO_MEMORY, 1);
+            } else {
+                exec_output(ctx, a->port, c);
+            }
+            delivered = true;
+            break;
+        }
+        case DP_ACTION_USERSPACE:
+            exec_userspace(ctx, m, a, (uint8_t) a->port);
+            delivered = true;
+            break;
+        case DP_ACTION_METER:
+            if (ctx->dp->meter_cb
+                && !ctx->dp->meter_cb(ctx->in_port ? ctx->in_port->aux : NULL, a->port,
+                                      rte_pktmbuf_pkt_len(m), rte_rdtsc())) {
+                port_drop(ctx->in_port, DP_DROP_METER, 1);
+                rte_pktmbuf_free(m);
+                return;
+            }
+            break;
+        case DP_ACTION_RECIRC:
+            if (depth >= RECIRC_MAX_DEPTH) {
+                port_drop(ctx->in_port, DP_DROP_RECIRC_DEPTH, 1);
+                rte_pktmbuf_free(m);
+            } else if (ctx->pmd) {
+                pmd_recirc(ctx->pmd, m, ctx->in_port, a->port, depth + 1);
+            } else {
+                main_recirc(ctx, m, a->port, depth + 1);
+            }
+            return;     /* Recirculation ends the action list, as in OVS. */
+        default: {
+            enum dp_execute_result r = dp_execute_modify(m, a);
+            if (r == DP_EXEC_TTL_EXPIRED) {
+                if (a->port) {
+                    exec_userspace(ctx, m, NULL, OFPR_INVALID_TTL_);
+                } else {
+                    port_drop(ctx->in_port, DP_DROP_TTL_EXPIRED, 1);
+                }
+                rte_pktmbuf_free(m);
+                return;
+            } else if (r == DP_EXEC_NO_ROOM) {
+                port_drop(ctx->in_port, DP_DROP_NO_ROOM, 1);
+                rte_pktmbuf_free(m);
+                return;
+            }
+            break;
+        }
+        }
+    }
+    if (!delivered) {
+        port_drop(ctx->in_port, DP_DROP_ACTION_DROP, 1);
+    }
+    rte_pktmbuf_free(m);
+}
+
+/* Executes megaflow FLOW's actions on M (consumes M). The fast path (output only) shares M
+ * between outputs by reference count. */
+static inline void
+pmd_execute(struct pmd_thread *pmd, struct rte_mbuf *m, const struct dp_flow *flow,
+            struct dp_port *in_port, unsigned depth)
+{
+    uint32_t n_actions = flow->n_actions;
+
+    if (likely(flow->output_only)) {
+        if (unlikely(!n_actions)) {
+            port_drop(in_port, DP_DROP_ACTION_DROP, 1);
+            rte_pktmbuf_free(m);
+            return;
+        }
+        if (n_actions > 1) {
+            rte_mbuf_refcnt_update(m, (int16_t) (n_actions - 1));
+        }
+        for (uint32_t i = 0; i < n_actions; i++) {
+            pmd_output(pmd, flow->actions[i].port, m, in_port);
+        }
+        return;
+    }
+    struct exec_ctx ctx = { pmd->dp, pmd, in_port, in_port->dp_port };
+    exec_actions(&ctx, m, flow->actions, n_actions, depth);
+}
+
+static bool
+actions_output_only(const struct dp_action *a, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        if (a[i].type != DP_ACTION_OUTPUT) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Handles a packet that missed both caches: upcall, install, execute (consumes M). */
 static void
 pmd_handle_miss(struct pmd_thread *pmd, struct rte_mbuf *m, const struct flow *key,
-                struct dp_port *in_port)
+                struct dp_port *in_port, unsigned depth)
 {
     struct dp_netdev *dp = pmd->dp;
     struct dp_flow *flow = NULL;
@@ -296,50 +381,56 @@ pmd_handle_miss(struct pmd_thread *pmd, struct rte_mbuf *m, const struct flow *k
     /* An earlier packet of this batch may have installed a matching megaflow. */
     if (dpcls_lookup(pmd->cls, keys, 1, &flow) && flow) {
         pmd_stat_add(pmd, PMD_STAT_MEGAFLOW_HIT, 1);
+        pmd_stat_add(pmd, PMD_STAT_SUBTABLE_PROBES, dpcls_take_hit_probes(pmd->cls));
         goto execute;
     }
 
-    struct dp_upcall_result res;
-    memset(&res.wc, 0, sizeof res.wc);
-    res.actions.n = 0;
-    res.rule_id = 0;
+    struct dp_upcall_result *res = &pmd->upcall_res;
+    memset(&res->wc, 0, sizeof res->wc);
+    res->actions.n = 0;
+    res->rule_id = 0;
     pmd_stat_add(pmd, PMD_STAT_MISS, 1);
     int err = dp->upcall_cb
-              ? dp->upcall_cb(in_port->aux, key, rte_pktmbuf_mtod(m, void *), m->data_len, &res)
+              ? dp->upcall_cb(in_port->aux, key, rte_pktmbuf_mtod(m, void *), m->data_len, res)
               : -ENOENT;
-    if (err) {
+    if (err == -EAGAIN) {
+        port_drop(in_port, DP_DROP_HELD, 1);    /* Forwarding is held (flow-restore-wait). */
+        rte_pktmbuf_free(m);
+        return;
+    }
+    if (err || res->actions.n > DP_MAX_ACTIONS) {
         pmd_stat_add(pmd, PMD_STAT_UPCALL_FAIL, 1);
-        port_drop(in_port, err == -EAGAIN ? DP_DROP_HELD : DP_DROP_UPCALL_FAILED, 1);
+        port_drop(in_port, DP_DROP_UPCALL_FAILED, 1);
         rte_pktmbuf_free(m);
         return;
     }
     pmd_stat_add(pmd, PMD_STAT_UPCALL_OK, 1);
 
-    /* The datapath always matches the ingress port exactly. */
-    res.wc.in_port = UINT32_MAX;
-    if (dpcls_count(pmd->cls) >= __atomic_load_n(&dp->flow_limit, __ATOMIC_RELAXED)) {
+    /* The datapath always matches the ingress port and the recirculation id exactly. */
+    res->wc.in_port = UINT32_MAX;
+    res->wc.recirc_id = UINT32_MAX;
+    size_t sz = sizeof *flow + res->actions.n * sizeof flow->actions[0];
+    if (dpcls_count(pmd->cls) >= __atomic_load_n(&dp->flow_limit, __ATOMIC_RELAXED)
+        || !(flow = rte_zmalloc_socket("dp_flow", sz, RTE_CACHE_LINE_SIZE,
+                                       (int) rte_socket_id()))) {
+        struct exec_ctx ctx = { dp, pmd, in_port, in_port->dp_port };
         pmd_stat_add(pmd, PMD_STAT_NOT_INSTALLED, 1);
-        pmd_execute(pmd, m, res.actions.a, res.actions.n, in_port);
+        exec_actions(&ctx, m, res->actions.a, res->actions.n, depth);
         return;
     }
-    size_t sz = sizeof *flow + res.actions.n * sizeof flow->actions[0];
-    flow = rte_zmalloc_socket("dp_flow", sz, RTE_CACHE_LINE_SIZE, (int) rte_socket_id());
-    if (!flow) {
-        pmd_stat_add(pmd, PMD_STAT_NOT_INSTALLED, 1);
-        pmd_execute(pmd, m, res.actions.a, res.actions.n, in_port);
-        return;
-    }
-    flow->mask = res.wc;
-    flow_apply_mask(&flow->key, key, &res.wc);
+    flow->mask = res->wc;
+    flow_apply_mask(&flow->key, key, &res->wc);
     flow->hash = flow_hash(&flow->key, 0);
     flow->created = pmd->now;
-    flow->rule_id = res.rule_id;
-    flow->n_actions = res.actions.n;
-    memcpy(flow->actions, res.actions.a, res.actions.n * sizeof flow->actions[0]);
+    flow->rule_id = res->rule_id;
+    flow->n_actions = res->actions.n;
+    flow->output_only = actions_output_only(res->actions.a, res->actions.n);
+    memcpy(flow->actions, res->actions.a, res->actions.n * sizeof flow->actions[0]);
     if (dpcls_insert(pmd->cls, flow)) {
+        struct exec_ctx ctx = { dp, pmd, in_port, in_port->dp_port };
         rte_free(flow);
         pmd_stat_add(pmd, PMD_STAT_NOT_INSTALLED, 1);
-        pmd_execute(pmd, m, res.actions.a, res.actions.n, in_port);
+        exec_actions(&ctx, m, res->actions.a, res->actions.n, depth);
         return;
     }
 
@@ -347,9 +438,78 @@ execute:
     flow->n_packets++;
     flow->n_bytes += m->pkt_len;
     flow->used = pmd->now;
-    emc_probabilistic_insert(pmd->emc, key, flow_hash(key, 0), flow,
-                             __atomic_load_n(&dp->emc_inv_prob, __ATOMIC_RELAXED));
-    pmd_execute(pmd, m, flow->actions, flow->n_actions, in_port);
+    if (!key->recirc_id && !pmd->emc_bypass) {
+        emc_probabilistic_insert(pmd->emc, key, emc_hash(key), flow,
+                                 __atomic_load_n(&dp->emc_inv_prob, __ATOMIC_RELAXED));
+    }
+    pmd_execute(pmd, m, flow, in_port, depth);
+}
+
+/* Re-injects M into the datapath with RECIRC_ID (its key is extracted afresh). */
+static void
+pmd_recirc(struct pmd_thread *pmd, struct rte_mbuf *m, struct dp_port *in_port,
+           uint32_t recirc_id, unsigned depth)
+{
+    struct flow key;
+    struct dp_flow *flow = NULL;
+    const struct flow *keys[1] = { &key };
+
+    flow_extract(rte_pktmbuf_mtod(m, void *), m->data_len, in_port->dp_port, &key);
+    key.recirc_id = recirc_id;
+    if (dpcls_lookup(pmd->cls, keys, 1, &flow) && flow) {
+        pmd_stat_add(pmd, PMD_STAT_MEGAFLOW_HIT, 1);
+        pmd_stat_add(pmd, PMD_STAT_SUBTABLE_PROBES, dpcls_take_hit_probes(pmd->cls));
+        flow->n_packets++;
+        flow->n_bytes += m->pkt_len;
+        flow->used = pmd->now;
+        pmd_execute(pmd, m, flow, in_port, depth);
+    } else {
+        pmd_handle_miss(pmd, m, &key, in_port, depth);
+    }
+}
+
+/* Main-thread recirculation (packet-out): translate with the upcall, execute, install nothing. */
+static void
+main_recirc(const struct exec_ctx *ctx, struct rte_mbuf *m, uint32_t recirc_id, unsigned depth)
+{
+    struct dp_netdev *dp = ctx->dp;
+    struct flow key;
+    struct dp_upcall_result *res = xzalloc(sizeof *res);
+
+    flow_extract(rte_pktmbuf_mtod(m, void *), m->data_len, ctx->in_dp_port, &key);
+    key.recirc_id = recirc_id;
+    if (!ctx->in_port || !dp->upcall_cb
+        || dp->upcall_cb(ctx->in_port->aux, &key, rte_pktmbuf_mtod(m, void *), m->data_len, res)
+        || res->actions.n > DP_MAX_ACTIONS) {
+        port_drop(ctx->in_port, DP_DROP_UPCALL_FAILED, 1);
+        rte_pktmbuf_free(m);
+    } else {
+        exec_actions(ctx, m, res->actions.a, res->actions.n, depth);
+    }
+    free(res);
+}
+
+/* Adaptive EMC: when fewer than 1 in EMC_MIN_HIT_INV lookups hit (many more flows than EMC
+ * entries), each lookup is two cache misses for nothing; bypass the EMC (no lookups, no inserts)
+ * for EMC_BYPASS_BATCHES batches, then probe it again for a window. Measured: docs/performance.md. */
+static inline void
+pmd_emc_adapt(struct pmd_thread *pmd, bool used, unsigned n, uint64_t hits)
+{
+    if (!used) {
+        if (pmd->emc_bypass && !--pmd->emc_bypass) {
+            pmd->emc_win_lookups = pmd->emc_win_hits = 0;
+        }
+        return;
+    }
+    pmd->emc_win_lookups += n;
+    pmd->emc_win_hits += hits;
+    if (pmd->emc_win_lookups >= EMC_WINDOW) {
+        if (pmd->emc_win_hits * EMC_MIN_HIT_INV < pmd->emc_win_lookups) {
+            pmd->emc_bypass = EMC_BYPASS_BATCHES;
+            pmd_stat_add(pmd, PMD_STAT_EMC_BYPASSES, 1);
+        }
+        pmd->emc_win_lookups = pmd->emc_win_hits = 0;
+    }
 }
 
 /* Processes one received batch from IN_PORT. */
@@ -366,15 +526,24 @@ pmd_process_batch(struct pmd_thread *pmd, struct dp_port *in_port, struct rte_mb
     unsigned n_miss = 0;
     uint32_t inv_prob = __atomic_load_n(&pmd->dp->emc_inv_prob, __ATOMIC_RELAXED);
     uint64_t emc_hits = 0, mf_hits = 0;
+    bool use_emc = inv_prob && !pmd->emc_bypass;
 
+    /* Pass 1: keys. Pass 2: hashes, with the EMC entries prefetched for pass 3. Hashing in its
+     * own pass matters: flow_extract() writes the key in narrow stores, and reading it back as
+     * 64-bit words right away stalls on store forwarding (measured: a fifth of the EMC-hit path). */
     for (uint16_t i = 0; i < n; i++) {
         struct rte_mbuf *m = pkts[i];
         if (i + 1 < n) {
             rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
         }
         flow_extract(rte_pktmbuf_mtod(m, void *), m->data_len, in_port->dp_port, &keys[i]);
-        hashes[i] = flow_hash(&keys[i], 0);
-        flows[i] = inv_prob ? emc_lookup(pmd->emc, &keys[i], hashes[i]) : NULL;
+    }
+    for (uint16_t i = 0; use_emc && i < n; i++) {
+        hashes[i] = emc_hash(&keys[i]);
+        emc_prefetch(pmd->emc, hashes[i]);
+    }
+    for (uint16_t i = 0; i < n; i++) {
+        flows[i] = use_emc ? emc_lookup(pmd->emc, &keys[i], hashes[i]) : NULL;
         if (flows[i]) {
             emc_hits++;
         } else {
@@ -385,55 +554,107 @@ pmd_process_batch(struct pmd_thread *pmd, struct dp_port *in_port, struct rte_mb
 
     if (n_miss) {
         dpcls_lookup(pmd->cls, miss_keys, n_miss, miss_flows);
+        pmd_stat_add(pmd, PMD_STAT_SUBTABLE_PROBES, dpcls_take_hit_probes(pmd->cls));
         for (unsigned j = 0; j < n_miss; j++) {
             uint16_t i = miss_idx[j];
             flows[i] = miss_flows[j];
             if (flows[i]) {
                 mf_hits++;
-                emc_probabilistic_insert(pmd->emc, &keys[i], hashes[i], flows[i], inv_prob);
+                if (use_emc) {
+                    emc_probabilistic_insert(pmd->emc, &keys[i], hashes[i], flows[i], inv_prob);
+                }
             }
         }
     }
+    pmd_emc_adapt(pmd, use_emc, n, emc_hits);
     pmd_stat_add(pmd, PMD_STAT_EMC_HIT, emc_hits);
     pmd_stat_add(pmd, PMD_STAT_MEGAFLOW_HIT, mf_hits);
 
+    if (n_miss) {
+        /* Megaflow hits: their counters and actions are likely cold (many flows). */
+        for (uint16_t i = 0; i < n; i++) {
+            if (flows[i]) {
+                rte_prefetch0(&flows[i]->n_packets);
+            }
+        }
+    }
+    /* Counters are added once per run of packets of the same megaflow (usual in a batch), not
+     * once per packet: no read-modify-write chain through the flow's cache line. */
+    struct dp_flow *run = NULL;
+    uint64_t run_packets = 0, run_bytes = 0;
     for (uint16_t i = 0; i < n; i++) {
         struct dp_flow *flow = flows[i];
         if (likely(flow != NULL)) {
-            flow->n_packets++;
-            flow->n_bytes += pkts[i]->pkt_len;
-            flow->used = pmd->now;
-            pmd_execute(pmd, pkts[i], flow->actions, flow->n_actions, in_port);
+            if (flow != run) {
+                if (run) {
+                    run->n_packets += run_packets;
+                    run->n_bytes += run_bytes;
+                    run->used = pmd->now;
+                }
+                run = flow;
+                run_packets = run_bytes = 0;
+            }
+            run_packets++;
+            run_bytes += pkts[i]->pkt_len;
+            pmd_execute(pmd, pkts[i], flow, in_port, 0);
         } else {
-            pmd_handle_miss(pmd, pkts[i], &keys[i], in_port);
+            pmd_handle_miss(pmd, pkts[i], &keys[i], in_port, 0);
         }
+    }
+    if (run) {
+        run->n_packets += run_packets;
+        run->n_bytes += run_bytes;
+        run->used = pmd->now;
     }
 }
 
-/* Formats one megaflow like ovs-appctl dpctl/dump-flows does. */
-static void
-pmd_dump_flow(struct dp_flow *flow, void *pmd_)
-{
-    struct pmd_thread *pmd = pmd_;
-    struct ds *ds = pmd->dump_ds;
-    char *match = flow_to_string(&flow->key, &flow->mask);
+struct age_ctx {
+    struct pmd_thread *pmd;
+    long long cutoff;                   /* Flows last used before this are idle. */
+    struct dp_flow **victims;
+    unsigned n;
+};
 
-    ds_put_format(ds, "%s, packets:%" PRIu64 ", bytes:%" PRIu64 ", used:", match,
-                  flow->n_packets, flow->n_bytes);
-    if (flow->used) {
-        ds_put_format(ds, "%.3fs", (double) (pmd->now - flow->used) / 1000.0);
-    } else {
-        ds_put_cstr(ds, "never");
+static void
+age_collect(struct dp_flow *flow, void *ctx_)
+{
+    struct age_ctx *ctx = ctx_;
+    long long last = flow->used ? flow->used : flow->created;
+    if (ctx->n < AGE_MAX_PER_PASS && last < ctx->cutoff) {
+        flow->dead = 1;
+        ctx->victims[ctx->n++] = flow;
     }
-    ds_put_cstr(ds, ", actions:");
-    if (!flow->n_actions) {
-        ds_put_cstr(ds, "drop");
+}
+
+/* Removes megaflows idle for max-idle (100 ms while over flow-limit), at most AGE_MAX_PER_PASS per
+ * call: one classifier walk, one EMC walk, then the removals. */
+static void
+pmd_age_flows(struct pmd_thread *pmd)
+{
+    struct dp_netdev *dp = pmd->dp;
+    size_t n_flows = dpcls_count(pmd->cls);
+    if (!n_flows) {
+        return;
     }
-    for (uint32_t i = 0; i < flow->n_actions; i++) {
-        ds_put_format(ds, "%s%" PRIu32, i ? "," : "", flow->actions[i].port);
+    long long max_idle = __atomic_load_n(&dp->max_idle, __ATOMIC_RELAXED);
+    if (n_flows > __atomic_load_n(&dp->flow_limit, __ATOMIC_RELAXED)) {
+        max_idle = RTE_MIN(max_idle, (long long) OVER_LIMIT_MAX_IDLE_MSEC);
     }
-    ds_put_char(ds, '\n');
-    free(match);
+    struct dp_flow **victims = malloc(AGE_MAX_PER_PASS * sizeof *victims);
+    if (!victims) {
+        return;
+    }
+    struct age_ctx ctx = { pmd, pmd->now - max_idle, victims, 0 };
+    dpcls_foreach(pmd->cls, age_collect, &ctx);
+    if (ctx.n) {
+        emc_remove_dead(pmd->emc);
+        for (unsigned i = 0; i < ctx.n; i++) {
+            dpcls_remove(pmd->cls, victims[i]);
+            pmd_free_flow(victims[i], pmd);
+        }
+        pmd_stat_add(pmd, PMD_STAT_AGED, ctx.n);
+    }
+    free(victims);
 }
 
 /* Applies a new poll list if the main thread published one, and services dump requests. */
@@ -464,12 +685,34 @@ pmd_check_control(struct pmd_thread *pmd)
             }
         }
         pthread_mutex_unlock(&pmd->mutex);
+        /* Publish the new queues for pmd-rxq-show (hidden while being rewritten). */
+        __atomic_store_n(&pmd->n_rxq_stats, 0, __ATOMIC_RELEASE);
+        uint64_t now_tsc = rte_rdtsc();
+        unsigned n_st = RTE_MIN(pmd->n_rxqs, (unsigned) PMD_MAX_RXQ_STATS);
+        for (unsigned i = 0; i < pmd->n_rxqs; i++) {
+            struct pmd_rxq *rxq = &pmd->rxqs[i];
+            rxq->stat_idx = (uint16_t) RTE_MIN(i, (unsigned) PMD_MAX_RXQ_STATS - 1);
+            if (i < n_st) {
+                pmd->rxq_stats[i].dp_port = rxq->port->dp_port;
+                pmd->rxq_stats[i].qid = rxq->qid;
+                __atomic_store_n(&pmd->rxq_stats[i].cycles, 0, __ATOMIC_RELAXED);
+                pmd->rxq_stats[i].since_tsc = now_tsc;
+            }
+        }
+        __atomic_store_n(&pmd->n_rxq_stats, n_st, __ATOMIC_RELEASE);
     }
 
     uint64_t gen = __atomic_load_n(&dp->cache_gen, __ATOMIC_ACQUIRE);
     if (gen != pmd->cache_gen) {
         pmd->cache_gen = gen;
         pmd_flush_flows(pmd);
+    }
+    /* Every batch before this point is out (pmd_tx_flush() ends each rx burst): tell
+     * dp_netdev_sync_caches() that GEN is applied. */
+    __atomic_store_n(&pmd->gen_done, gen, __ATOMIC_RELEASE);
+    if (pmd->now >= pmd->next_age) {
+        pmd_age_flows(pmd);
+        pmd->next_age = pmd->now + AGE_INTERVAL_MSEC;
     }
     if (seq != pmd->reload_seen) {
         pmd->reload_seen = seq;
@@ -518,17 +761,26 @@ pmd_thread_main(void *pmd_)
 
         for (unsigned i = 0; i < pmd->n_rxqs; i++) {
             struct pmd_rxq *rxq = &pmd->rxqs[i];
+            if (unlikely(rxq->port->dev->rx_syscall) && (iter & (SYSCALL_RXQ_EVERY - 1))) {
+                continue;       /* A tap queue costs a system call per poll: 1 in 32. */
+            }
+            uint64_t q0 = rte_rdtsc();
             uint16_t n = netdev_dpdk_rx_burst(rxq->port->dev, rxq->qid, pkts, PMD_BURST);
             if (n) {
                 got += n;
+                pmd_stat_add(pmd, PMD_STAT_RX_BATCHES, 1);
                 pmd_process_batch(pmd, rxq->port, pkts, n);
                 pmd_tx_flush(pmd);
+                uint64_t *c = &pmd->rxq_stats[rxq->stat_idx].cycles;
+                __atomic_store_n(c, *c + (rte_rdtsc() - q0), __ATOMIC_RELAXED);
             }
         }
         uint64_t t1 = rte_rdtsc();
+        pmd_stat_add(pmd, PMD_STAT_ITERATIONS, 1);
         if (got) {
             pmd_stat_add(pmd, PMD_STAT_RX, got);
             pmd_stat_add(pmd, PMD_STAT_CYCLES_BUSY, t1 - t0);
+            pmd_stat_add(pmd, PMD_STAT_BUSY_ITERATIONS, 1);
         } else {
             pmd_stat_add(pmd, PMD_STAT_CYCLES_IDLE, t1 - t0);
         }
@@ -571,6 +823,7 @@ pmd_create(struct dp_netdev *dp, unsigned core_id, unsigned index, char **errp)
     pthread_mutex_init(&pmd->mutex, NULL);
     pmd->cache_gen = __atomic_load_n(&dp->cache_gen, __ATOMIC_ACQUIRE);
     pmd->reload_seen = pmd->reload_done = UINT64_MAX;
+    pmd->gen_done = pmd->cache_gen;
     pmd->emc = emc_create((int) rte_socket_id());
     snprintf(name, sizeof name, "uvs_pmd%u_%u", core_id, dp->n_dp_created++);
     pmd->cls = dpcls_create((int) rte_socket_id(), name);
@@ -581,7 +834,11 @@ pmd_create(struct dp_netdev *dp, unsigned core_id, unsigned index, char **errp)
     pmd->stats_ring = rte_ring_create_elem(name, sizeof(struct stats_entry), STATS_RING_SIZE,
                                            (int) rte_socket_id(),
                                            RING_F_SP_ENQ | RING_F_SC_DEQ);
-    if (!pmd->emc || !pmd->cls || !pmd->txbufs || !pmd->touched || !pmd->stats_ring) {
+    snprintf(name, sizeof name, "uvs_pi%u_%u", core_id, dp->n_dp_created++);
+    pmd->pi_ring = rte_ring_create(name, PI_RING_SIZE, (int) rte_socket_id(),
+                                   RING_F_SP_ENQ | RING_F_SC_DEQ);
+    if (!pmd->emc || !pmd->cls || !pmd->txbufs || !pmd->touched || !pmd->stats_ring
+        || !pmd->pi_ring) {
         *errp = xasprintf("pmd thread on core %u: cannot allocate its caches from DPDK memory",
                           core_id);
         goto error;
@@ -604,6 +861,7 @@ error:
     rte_free(pmd->txbufs);
     rte_free(pmd->touched);
     rte_ring_free(pmd->stats_ring);
+    rte_ring_free(pmd->pi_ring);
     rte_free(pmd);
     return NULL;
 }
@@ -627,6 +885,11 @@ pmd_destroy(struct dp_netdev *dp, struct pmd_thread *pmd)
     rte_free(pmd->txbufs);
     rte_free(pmd->touched);
     rte_ring_free(pmd->stats_ring);
+    void *msg;
+    while (!rte_ring_sc_dequeue(pmd->pi_ring, &msg)) {
+        free(msg);
+    }
+    rte_ring_free(pmd->pi_ring);
     free(pmd->rxqs);
     free(pmd->pending_rxqs);
     pthread_mutex_destroy(&pmd->mutex);
@@ -688,7 +951,14 @@ dp_netdev_create(void)
     struct dp_netdev *dp = xzalloc(sizeof *dp);
 
     pthread_mutex_init(&dp->mutex, NULL);
+    dp->max_idle = DEFAULT_MAX_IDLE_MSEC;
+    if (pipe2(dp->pi_pipe, O_NONBLOCK | O_CLOEXEC)) {
+        dp->pi_pipe[0] = dp->pi_pipe[1] = -1;
+        VLOG_WARN("cannot create the packet-in wake-up pipe (%s): packet-ins are delivered "
+                  "every %d ms", strerror(errno), STATS_PUSH_MSEC);
+    }
     dp->emc_inv_prob = DEFAULT_EMC_INV_PROB;
+    dp_netdev_register_unixctl(dp);
     dp->flow_limit = DEFAULT_FLOW_LIMIT;
     return dp;
 }
@@ -713,6 +983,13 @@ dp_netdev_destroy(struct dp_netdev *dp)
         }
     }
     pthread_mutex_unlock(&dp->mutex);
+    for (unsigned i = 0; i < dp->n_main_pi; i++) {
+        free(dp->main_pi[i]);
+    }
+    if (dp->pi_pipe[0] >= 0) {
+        close(dp->pi_pipe[0]);
+        close(dp->pi_pipe[1]);
+    }
     free(dp->pmd_spec);
     free(dp);
 }
@@ -839,6 +1116,12 @@ dp_netdev_set_pmd_cpus(struct dp_netdev *dp, const char *spec, char **errp)
         dp->pmds[i] = NULL;
     }
     dp->n_pmds = 0;
+    /* No PMD runs now: safe to tell the ports how many threads will send. */
+    for (unsigned p = 0; p < DP_MAX_PORTS; p++) {
+        if (dp->ports[p]) {
+            netdev_dpdk_set_n_senders(dp->ports[p]->dev, (unsigned) n + 1);
+        }
+    }
     int err = 0;
     for (int i = 0; i < n; i++) {
         struct pmd_thread *pmd = pmd_create(dp, cores[i], (unsigned) i, errp);
@@ -874,6 +1157,83 @@ dp_netdev_set_flow_limit(struct dp_netdev *dp, uint32_t limit)
     __atomic_store_n(&dp->flow_limit, limit, __ATOMIC_RELAXED);
 }
 
+void
+dp_netdev_set_max_idle(struct dp_netdev *dp, uint32_t msec)
+{
+    __atomic_store_n(&dp->max_idle, msec, __ATOMIC_RELAXED);
+}
+
+void
+dp_netdev_set_meter_cb(struct dp_netdev *dp, dp_meter_cb *cb)
+{
+    dp->meter_cb = cb;
+}
+
+void
+dp_netdev_set_packet_in_cb(struct dp_netdev *dp, dp_packet_in_cb *cb)
+{
+    dp->packet_in_cb = cb;
+}
+
+int
+dp_netdev_execute(struct dp_netdev *dp, const void *packet, size_t len, uint32_t in_dp_port,
+                  const struct dp_action *actions, size_t n_actions)
+{
+    struct rte_mempool *pool = netdev_dpdk_mbuf_pool();
+    if (!pool) {
+        return -ENODEV;
+    }
+    if (!len || n_actions > DP_MAX_ACTIONS) {
+        return -EINVAL;
+    }
+    struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+    if (!m) {
+        return -ENOMEM;
+    }
+    void *d = rte_pktmbuf_append(m, (uint16_t) RTE_MIN(len, (size_t) UINT16_MAX));
+    if (!d || len > UINT16_MAX) {
+        rte_pktmbuf_free(m);
+        return -EINVAL;
+    }
+    memcpy(d, packet, len);
+    struct dp_port *in = in_dp_port < DP_MAX_PORTS ? dp->ports[in_dp_port] : NULL;
+    struct exec_ctx ctx = { dp, NULL, in, in ? in_dp_port : DP_PORT_NONE };
+    exec_actions(&ctx, m, actions, (uint32_t) n_actions, 0);
+    if (dp->n_main_pi) {
+        dp_pi_wake(dp);
+    }
+    return 0;
+}
+
+uint64_t
+dp_netdev_cache_gen(const struct dp_netdev *dp)
+{
+    return __atomic_load_n(&dp->cache_gen, __ATOMIC_ACQUIRE);
+}
+
+int
+dp_netdev_sync_caches(struct dp_netdev *dp)
+{
+    uint64_t gen = __atomic_load_n(&dp->cache_gen, __ATOMIC_ACQUIRE);
+    long long deadline = time_msec() + SYNC_TIMEOUT_MSEC;
+    int err = 0;
+
+    for (unsigned i = 0; i < dp->n_pmds; i++) {
+        struct pmd_thread *pmd = dp->pmds[i];
+        /* gen_done only moves forward to values of cache_gen: wait for it to reach GEN. */
+        while ((int64_t) (__atomic_load_n(&pmd->gen_done, __ATOMIC_ACQUIRE) - gen) < 0) {
+            if (time_msec() > deadline) {
+                VLOG_WARN("pmd thread on core %u did not apply a cache invalidation within %d ms",
+                          pmd->core_id, SYNC_TIMEOUT_MSEC);
+                err = -ETIMEDOUT;
+                break;
+            }
+            sched_yield();
+        }
+    }
+    return err;
+}
+
 int
 dp_netdev_port_add(struct dp_netdev *dp, const char *name, const char *type, const char *devargs,
                    void *aux, uint32_t *dp_portp, char **errp)
@@ -890,7 +1250,8 @@ dp_netdev_port_add(struct dp_netdev *dp, const char *name, const char *type, con
                           DP_MAX_PORTS - 1);
         return -ENOSPC;
     }
-    unsigned n_txq = dp->n_pmds ? dp->n_pmds : 1;
+    /* One tx queue per PMD plus one for the main thread (packet-out). */
+    unsigned n_txq = dp->n_pmds + 1;
     struct netdev_dpdk *dev = netdev_dpdk_open(name, type, devargs, n_txq, errp);
     if (!dev) {
         pthread_mutex_unlock(&dp->mutex);
@@ -909,6 +1270,7 @@ dp_netdev_port_add(struct dp_netdev *dp, const char *name, const char *type, con
             return -EBUSY;
         }
     }
+    netdev_dpdk_set_n_senders(dev, dp->n_pmds + 1);
     struct dp_port *port = xzalloc(sizeof *port);
     port->dp_port = p;
     port->name = xstrdup(name);
@@ -1029,10 +1391,48 @@ dp_check_links(struct dp_netdev *dp)
     pthread_mutex_unlock(&dp->mutex);
 }
 
+/* Delivers queued packet-ins to the callback (bounded per call). */
+static void
+dp_deliver_packet_ins(struct dp_netdev *dp)
+{
+    if (dp->pi_pipe[0] >= 0) {
+        char buf[64];
+        while (read(dp->pi_pipe[0], buf, sizeof buf) > 0) {
+            continue;
+        }
+    }
+    /* Clear the flag before draining, so a packet-in queued from now on wakes us again. */
+    __atomic_store_n(&dp->pi_wake, false, __ATOMIC_RELEASE);
+    bool more = false;
+    for (unsigned i = 0; i < dp->n_main_pi; i++) {
+        if (dp->packet_in_cb) {
+            dp->packet_in_cb(&dp->main_pi[i]->pi);
+        }
+        free(dp->main_pi[i]);
+    }
+    dp->n_main_pi = 0;
+    for (unsigned i = 0; i < dp->n_pmds; i++) {
+        void *msgs[64];
+        unsigned n = rte_ring_sc_dequeue_burst(dp->pmds[i]->pi_ring, msgs, 64, NULL);
+        for (unsigned k = 0; k < n; k++) {
+            struct dp_pi_msg *msg = msgs[k];
+            if (dp->packet_in_cb) {
+                dp->packet_in_cb(&msg->pi);
+            }
+            free(msg);
+        }
+        more = more || n == 64;
+    }
+    if (more) {
+        dp_pi_wake(dp);
+    }
+}
+
 void
 dp_netdev_run(struct dp_netdev *dp)
 {
     dp_drain_stats(dp);
+    dp_deliver_packet_ins(dp);
     long long now = time_msec();
     if (now >= dp->next_link_check) {
         dp_check_links(dp);
@@ -1045,87 +1445,10 @@ dp_netdev_wait(struct dp_netdev *dp)
 {
     /* Counters arrive every STATS_PUSH_MSEC; poll for them at that pace. */
     poll_timer_wait(STATS_PUSH_MSEC);
+    if (dp->pi_pipe[0] >= 0) {
+        poll_fd_wait(dp->pi_pipe[0], POLLIN);
+    }
     poll_timer_wait_until(dp->next_link_check);
-}
-
-static uint64_t
-pmd_stat(const struct pmd_thread *pmd, enum pmd_stat s)
-{
-    return __atomic_load_n(&pmd->stats[s], __ATOMIC_RELAXED) - pmd->stats_base[s];
-}
-
-void
-dp_netdev_pmd_stats_show(struct dp_netdev *dp, struct ds *ds)
-{
-    for (unsigned i = 0; i < dp->n_pmds; i++) {
-        struct pmd_thread *pmd = dp->pmds[i];
-        uint64_t rx = pmd_stat(pmd, PMD_STAT_RX);
-        uint64_t emc = pmd_stat(pmd, PMD_STAT_EMC_HIT);
-        uint64_t mf = pmd_stat(pmd, PMD_STAT_MEGAFLOW_HIT);
-        uint64_t ok = pmd_stat(pmd, PMD_STAT_UPCALL_OK);
-        uint64_t fail = pmd_stat(pmd, PMD_STAT_UPCALL_FAIL);
-        uint64_t batches = pmd_stat(pmd, PMD_STAT_TX_BATCHES);
-        uint64_t txp = pmd_stat(pmd, PMD_STAT_TX_PACKETS);
-        uint64_t idle = pmd_stat(pmd, PMD_STAT_CYCLES_IDLE);
-        uint64_t busy = pmd_stat(pmd, PMD_STAT_CYCLES_BUSY);
-        double total = (double) (idle + busy);
-
-        ds_put_format(ds, "pmd thread numa_id %d core_id %u:\n",
-                      (int) rte_lcore_to_socket_id(rte_get_main_lcore()), pmd->core_id);
-        ds_put_format(ds, "  packets received: %" PRIu64 "\n", rx);
-        ds_put_format(ds, "  emc hits: %" PRIu64 "\n", emc);
-        ds_put_format(ds, "  megaflow hits: %" PRIu64 "\n", mf);
-        ds_put_format(ds, "  miss with success upcall: %" PRIu64 "\n", ok);
-        ds_put_format(ds, "  miss with failed upcall: %" PRIu64 "\n", fail);
-        ds_put_format(ds, "  miss not installed (flow limit or no memory): %" PRIu64 "\n",
-                      pmd_stat(pmd, PMD_STAT_NOT_INSTALLED));
-        ds_put_format(ds, "  avg. packets per output batch: %.2f\n",
-                      batches ? (double) txp / (double) batches : 0.0);
-        ds_put_format(ds, "  idle cycles: %" PRIu64 " (%.2f%%)\n", idle,
-                      total ? idle / total * 100 : 0.0);
-        ds_put_format(ds, "  processing cycles: %" PRIu64 " (%.2f%%)\n", busy,
-                      total ? busy / total * 100 : 0.0);
-        if (rx) {
-            ds_put_format(ds, "  avg cycles per packet: %.2f (%" PRIu64 "/%" PRIu64 ")\n",
-                          total / (double) rx, (uint64_t) total, rx);
-            ds_put_format(ds, "  avg processing cycles per packet: %.2f (%" PRIu64 "/%" PRIu64
-                          ")\n", (double) busy / (double) rx, busy, rx);
-        }
-        ds_put_format(ds, "  megaflows: %zu, cache flushes: %" PRIu64 "\n",
-                      dpcls_count(pmd->cls), pmd_stat(pmd, PMD_STAT_FLUSHES));
-    }
-    if (!dp->n_pmds) {
-        ds_put_cstr(ds, "no pmd threads\n");
-    }
-}
-
-void
-dp_netdev_pmd_stats_clear(struct dp_netdev *dp)
-{
-    for (unsigned i = 0; i < dp->n_pmds; i++) {
-        struct pmd_thread *pmd = dp->pmds[i];
-        for (int s = 0; s < PMD_N_STATS; s++) {
-            pmd->stats_base[s] = __atomic_load_n(&pmd->stats[s], __ATOMIC_RELAXED);
-        }
-    }
-}
-
-void
-dp_netdev_dump_flows(struct dp_netdev *dp, struct ds *ds)
-{
-    for (unsigned i = 0; i < dp->n_pmds; i++) {
-        struct pmd_thread *pmd = dp->pmds[i];
-        __atomic_store_n(&pmd->dump_req, ds, __ATOMIC_RELEASE);
-        long long deadline = time_msec() + 1000;
-        while (__atomic_load_n(&pmd->dump_req, __ATOMIC_ACQUIRE)) {
-            if (time_msec() > deadline) {
-                /* The PMD owns 'ds' until it clears the request: wait, it will. */
-                VLOG_WARN("pmd thread on core %u is slow to answer a flow dump", pmd->core_id);
-                deadline = time_msec() + 1000;
-            }
-            usleep(100);
-        }
-    }
 }
 
 const struct netdev_dpdk *

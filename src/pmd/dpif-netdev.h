@@ -9,9 +9,18 @@
  * OpenFlow pipeline runs in-process); it returns the datapath actions and the wildcard mask of every
  * field it consulted, from which the PMD installs a megaflow in its own classifier and EMC.
  *
- * Cache coherence: dp_netdev_flush_caches() bumps a generation counter; every PMD compares it before
- * each batch and, when it moved, credits the counters of its megaflows to their rules and frees them
- * all. The pipeline bumps it (under its own lock) whenever a change could alter any translation.
+ * Cache coherence: dp_netdev_flush_caches() bumps a generation counter; every PMD compares it between
+ * batches and, when it moved, credits the counters of its megaflows to their rules and frees them
+ * all. The pipeline bumps it (under its own lock) whenever a change could alter any translation;
+ * dp_netdev_sync_caches() then waits until every PMD has acted on it (before a barrier reply).
+ * Each PMD also ages out megaflows idle for max-idle and enforces flow-limit (see below).
+ *
+ * Actions: megaflows whose actions are all DP_ACTION_OUTPUT take a fast path; the others run
+ * through the general executor (pmd/dp-execute.h for rewrites; userspace, meter and recirculation
+ * here). dp_netdev_execute() runs the same executor on the main thread for packet-out.
+ *
+ * Files: dpif-netdev.c (threads, packet path, configuration), dpif-netdev-show.c (statistics,
+ * dumps, the dpctl/ commands), dpif-netdev-private.h (the types both share).
  *
  * Rule counters: each megaflow remembers the rule id its actions came from. PMDs push per-megaflow
  * counter deltas into a per-PMD ring (every 250 ms and before a flush); dp_netdev_run() on the main
@@ -64,6 +73,12 @@ typedef void dp_stats_cb(uint64_t rule_id, uint64_t packets, uint64_t bytes, lon
     DP_DROP(NO_PORT, "output port does not exist")                      \
     DP_DROP(LINK_DOWN, "output port link is down")                      \
     DP_DROP(MALFORMED, "malformed packet")                              \
+    DP_DROP(TTL_EXPIRED, "TTL expired (dec_ttl)")                       \
+    DP_DROP(METER, "meter band dropped the packet")                     \
+    DP_DROP(NO_MEMORY, "no mbuf for a packet copy")                     \
+    DP_DROP(RECIRC_DEPTH, "too many recirculations")                    \
+    DP_DROP(PACKET_IN_QUEUE, "packet-in queue full")                    \
+    DP_DROP(NO_ROOM, "no headroom to push a header")                              \
     DP_DROP(HELD, "held by other_config:flow-restore-wait")
 
 enum dp_drop_reason {
@@ -123,7 +138,13 @@ typedef void dp_packet_in_cb(const struct dp_packet_in *);
 void dp_netdev_set_packet_in_cb(struct dp_netdev *, dp_packet_in_cb *cb);
 
 /* Executes ACTIONS on a copy of the LEN-byte PACKET as if received on IN_DP_PORT (DP_PORT_NONE for
- * none) from the main thread (OpenFlow packet-out). Returns 0 or -errno (-ENOMEM: no mbuf). */
+ * none) from the main thread (OpenFlow packet-out). Outputs go out at once on the main thread's own
+ * tx queue of each port (queue n_pmds; shared with a lock when the device has fewer queues).
+ * USERSPACE actions are delivered to the packet-in callback from the next dp_netdev_run(), never
+ * from inside this call. A RECIRC action translates the recirculated packet by calling the upcall
+ * callback on this thread (so the caller must not hold the pipeline's lock), executing the result
+ * without installing a megaflow. Returns 0 or -errno (-ENOMEM: no mbuf, -EINVAL: LEN is 0 or
+ * larger than an mbuf's data room, -ENODEV: there is no datapath port to take a buffer from). */
 int dp_netdev_execute(struct dp_netdev *, const void *packet, size_t len, uint32_t in_dp_port,
                       const struct dp_action *actions, size_t n_actions);
 
@@ -132,16 +153,62 @@ int dp_netdev_execute(struct dp_netdev *, const void *packet, size_t len, uint32
 struct netdev_dpdk;
 const struct netdev_dpdk *dp_netdev_port_get_netdev(struct dp_netdev *, uint32_t dp_port);
 
-/* Invalidates every cached flow in every PMD (see above). Thread-safe (any thread). */
+/* Invalidates every cached flow in every PMD (see above). Thread-safe (any thread). Returns at
+ * once: the PMDs act on it before their next batch; dp_netdev_sync_caches() waits for that. */
 void dp_netdev_flush_caches(struct dp_netdev *);
 
-/* Main-thread housekeeping: drains rule counters. */
+/* The cache generation: it moves (only forward) on every dp_netdev_flush_caches() and port change.
+ * For tests and diagnostics: any thread. */
+uint64_t dp_netdev_cache_gen(const struct dp_netdev *);
+
+/* Blocks until every PMD thread has applied every invalidation requested (dp_netdev_flush_caches())
+ * before this call: after it returns, no packet is forwarded by a megaflow or EMC entry made from
+ * a translation older than the last flush, and every batch a PMD was processing at the time is
+ * out (transmitted or dropped). Call it after changing the OpenFlow tables and before sending the
+ * barrier reply (OpenFlow 1.3.5 §6.2, "Barrier message").
+ *
+ * Bounded: waits at most 2000 ms (a PMD stuck that long is logged and the call returns -ETIMEDOUT).
+ * Must be called on the main thread WITHOUT holding any lock that the upcall callback takes (the
+ * ofproto mutex): a PMD in the middle of an upcall must be able to finish it. Returns 0 at once
+ * when there are no PMD threads. Returns 0 or -ETIMEDOUT. */
+int dp_netdev_sync_caches(struct dp_netdev *);
+
+/* Meter hook for DP_ACTION_METER, called on the thread executing the action (a PMD thread, or the
+ * main thread inside dp_netdev_execute()): PORT_AUX is the ingress port's aux (NULL for a
+ * packet-out with no in_port), METER_ID the OpenFlow meter id, PKT_LEN the packet length in bytes
+ * (L2 frame, no FCS), NOW_TSC rte_rdtsc() (rte_get_tsc_hz() ticks per second). Returns true to let
+ * the packet continue, false to drop it (counted as DP_DROP_METER on the ingress port). Must be
+ * thread-safe and lock-free enough for the packet path (OpenFlow 1.3.5 §5.7 meter bands). With no
+ * hook installed, meter actions pass every packet. */
+typedef bool dp_meter_cb(void *port_aux, uint32_t meter_id, uint32_t pkt_len, uint64_t now_tsc);
+void dp_netdev_set_meter_cb(struct dp_netdev *, dp_meter_cb *cb);
+
+/* max-idle: megaflows unused for MSEC milliseconds are removed (default 10000; OVS's
+ * other_config:max-idle). When a PMD holds more megaflows than flow-limit, it ages them with a
+ * max-idle of 100 ms until it is back under the limit. A PMD walks its megaflows for this every
+ * 500 ms and removes at most 4096 per walk, so a megaflow lives up to max-idle + 500 ms idle. */
+void dp_netdev_set_max_idle(struct dp_netdev *, uint32_t msec);
+
+/* Main-thread housekeeping: drains rule counters and delivers packet-ins (dp_netdev_wait() wakes
+ * the main loop when a PMD queues one). */
 void dp_netdev_run(struct dp_netdev *);
 void dp_netdev_wait(struct dp_netdev *);
 
 /* Text for dpif-netdev/pmd-stats-show (OVS layout) and pmd-stats-clear. */
 void dp_netdev_pmd_stats_show(struct dp_netdev *, struct ds *);
 void dp_netdev_pmd_stats_clear(struct dp_netdev *);
+/* pmd-stats-show --format json: an array with one object per PMD thread, the same counters as the
+ * text (keys: core_id, numa_id, packets_received, emc_hits, megaflow_hits,
+ * avg_subtable_lookups_per_megaflow_hit, upcalls_ok, upcalls_failed, not_installed,
+ * avg_packets_per_output_batch, idle_cycles, processing_cycles, avg_processing_cycles_per_packet,
+ * megaflows, cache_flushes, megaflows_aged_out, emc_bypasses). Stable: keys are only ever added. */
+void dp_netdev_pmd_stats_show_json(struct dp_netdev *, struct ds *);
+/* Registers the unixctl commands "dpctl/show" (lookups, flows, ports with their drop counters by
+ * reason, like ovs-dpctl show) and "dpctl/del-flows" (drops every megaflow and EMC entry, waiting
+ * for the PMDs as dp_netdev_sync_caches() does) for DP. Only the first call registers (one
+ * datapath per process); dp_netdev_create() calls it. */
+void dp_netdev_register_unixctl(struct dp_netdev *);
+
 /* Text for dpctl/dump-flows-like output: every megaflow of every PMD. */
 void dp_netdev_dump_flows(struct dp_netdev *, struct ds *);
 

@@ -4,12 +4,19 @@
 #include "pmd/emc.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_malloc.h>
+
+/* emc_hash() picks words by position: keep it in step with struct flow. */
+_Static_assert(offsetof(struct flow, dl_dst) == 16 && offsetof(struct flow, nw_src_be) == 32
+               && offsetof(struct flow, ipv6_src) == 40 && offsetof(struct flow, ipv6_dst) == 56
+               && offsetof(struct flow, ipv6_label_be) == 72
+               && offsetof(struct flow, tp_src_be) == 80, "emc_hash() word map is stale");
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Private helpers.                                                                                */
@@ -137,6 +144,20 @@ emc_remove_flow(struct emc_cache *cache, const struct dp_flow *flow)
     unsigned n = 0;
     for (unsigned i = 0; i < EMC_ENTRIES; i++) {
         if (cache->entries[i].flow == flow && flow) {
+            cache->entries[i].flow = NULL;
+            n++;
+        }
+    }
+    cache->n_entries -= n;
+    return n;
+}
+
+unsigned
+emc_remove_dead(struct emc_cache *cache)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < EMC_ENTRIES; i++) {
+        if (cache->entries[i].flow && cache->entries[i].flow->dead) {
             cache->entries[i].flow = NULL;
             n++;
         }

@@ -22,6 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Constants.                                                                                      */
@@ -363,8 +366,26 @@ flow_extract(const void *data, size_t len, uint32_t in_port, struct flow *flow)
 {
     const uint8_t *p = data;
 
-    memset(flow, 0, sizeof *flow);
-    flow->in_port = in_port;
+    /* in_port and recirc_id in one 64-bit store: the caches read the key back as 64-bit words,
+     * and a word assembled from narrower stores still in flight cannot be forwarded to the load
+     * (a measured stall in the megaflow classifier's first word). */
+    _Static_assert(offsetof(struct flow, in_port) == 0 && offsetof(struct flow, recirc_id) == 4,
+                   "in_port and recirc_id share the key's first word");
+    uint64_t w0 = (uint64_t) in_port << (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 32 : 0);
+#ifdef __SSE2__
+    /* 16-byte stores: GCC turns the memset below into 'rep stos', whose start-up cost was
+     * measured at two thirds of this function's cycles. */
+    _Static_assert((sizeof(struct flow) - 8) % 16 == 0, "the clearing below covers struct flow");
+    memcpy(flow, &w0, sizeof w0);
+    __m128i zero = _mm_setzero_si128();
+    for (size_t i = 0; i < (sizeof(struct flow) - 8) / 16; i++) {
+        __asm__("" : "+x"(zero));     /* Opaque: keeps GCC from making this a memset again. */
+        _mm_storeu_si128((__m128i *) ((uint8_t *) flow + 8 + 16 * i), zero);
+    }
+#else
+    memcpy(flow, &w0, sizeof w0);
+    memset((uint8_t *) flow + sizeof w0, 0, sizeof *flow - sizeof w0);
+#endif
 
     if (unlikely(len < ETH_HEADER_LEN)) {
         if (len >= ETH_ADDR_LEN) {
@@ -820,6 +841,10 @@ flow_to_string(const struct flow *flow, const struct flow *mask)
                  && (ntohs(flow->tp_src_be) == ND_NEIGHBOR_SOLICIT
                      || ntohs(flow->tp_src_be) == ND_NEIGHBOR_ADVERT);
 
+    /* recirc_id only when nonzero: the datapath matches it exactly in every megaflow. */
+    if (flow->recirc_id) {
+        fmt_int_field(&f, "recirc_id", flow, FIELD(recirc_id), false, true, true);
+    }
     fmt_int_field(&f, "in_port", flow, FIELD(in_port), false, true, false);
     fmt_int_field(&f, "metadata", flow, FIELD(metadata), false, flow->metadata != 0, true);
     static const char *const reg_names[4] = { "reg0", "reg1", "reg2", "reg3" };

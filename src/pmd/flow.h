@@ -55,7 +55,8 @@ struct eth_addr {
 struct flow {
     /* Metadata. */
     uint32_t in_port;          /* Datapath port number the packet arrived on (host order). */
-    uint32_t pad0;
+    uint32_t recirc_id;        /* Recirculation id (host order): 0 on ingress, the DP_ACTION_RECIRC
+                                  argument when the datapath re-injects a packet. */
     uint64_t metadata;         /* OpenFlow metadata (host order); zero on ingress. */
     /* L2. */
     struct eth_addr dl_dst;

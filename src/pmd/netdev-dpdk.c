@@ -324,6 +324,13 @@ netdev_dpdk_open(const char *name, const char *type, const char *devargs_opt,
     }
     memset(&conf, 0, sizeof conf);
     ret = rte_eth_dev_configure(port_id, 1, n_txq, &conf);
+    if (ret && n_txq > 1) {
+        /* Some drivers (tap) want as many rx as tx queues: fall back to one shared tx queue. */
+        VLOG_INFO("DPDK device '%s' refused %u tx queues (%s): using 1, shared with a lock",
+                  devargs, n_txq, rte_strerror(-ret));
+        n_txq = 1;
+        ret = rte_eth_dev_configure(port_id, 1, n_txq, &conf);
+    }
     if (ret) {
         *errp = xasprintf("cannot configure DPDK device '%s' with 1 rx and %u tx queues: %s",
                           devargs, n_txq, rte_strerror(-ret));
@@ -377,6 +384,8 @@ netdev_dpdk_open(const char *name, const char *type, const char *devargs_opt,
     dev->txq_shared = n_txq < n_txq_wanted;
     dev->started = true;
     dev->probed_by_us = probed;
+    /* The tap driver reads with one system call per poll even when idle. */
+    dev->rx_syscall = info.driver_name && !strcmp(info.driver_name, "net_tap");
     for (unsigned q = 0; q < NETDEV_MAX_TXQ; q++) {
         rte_spinlock_init(&dev->tx_lock[q]);
     }
@@ -433,6 +442,18 @@ netdev_dpdk_close(struct netdev_dpdk *dev)
     free(dev->type);
     free(dev->devargs);
     free(dev);
+}
+
+struct rte_mempool *
+netdev_dpdk_mbuf_pool(void)
+{
+    return mbuf_pool;
+}
+
+void
+netdev_dpdk_set_n_senders(struct netdev_dpdk *dev, unsigned n_senders)
+{
+    dev->txq_shared = n_senders > dev->n_txq;
 }
 
 uint16_t

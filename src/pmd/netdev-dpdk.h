@@ -39,6 +39,8 @@ int dpdk_init(const struct dpdk_config *);
 bool dpdk_is_initialized(void);
 /* "DPDK 22.11.x" (static). */
 const char *dpdk_version_string(void);
+/* The shared packet buffer pool (NULL before dpdk_init()). Any thread may allocate from it. */
+struct rte_mempool *netdev_dpdk_mbuf_pool(void);
 /* True if DPDK runs without hugepages. */
 bool dpdk_no_huge(void);
 
@@ -54,6 +56,7 @@ struct netdev_dpdk {
     bool txq_shared;          /* Fewer tx queues than senders: lock per queue. */
     bool started;
     bool probed_by_us;        /* We hot-plugged the device: remove it on close. */
+    bool rx_syscall;          /* Each rx poll is a system call (tap): poll it less often. */
     struct eth_addr mac;
     rte_spinlock_t tx_lock[NETDEV_MAX_TXQ];
 };
@@ -71,6 +74,11 @@ netdev_dpdk_rx_burst(struct netdev_dpdk *dev, uint16_t qid, struct rte_mbuf **pk
 {
     return rte_eth_rx_burst(dev->port_id, qid, pkts, n);
 }
+
+/* Declares that N_SENDERS threads (each with its own QID 0..N_SENDERS-1) may call
+ * netdev_dpdk_send(): if that is more than the device's tx queues, sends lock their queue. Call only
+ * while no thread is sending on DEV (main thread, PMDs stopped or not yet polling DEV). */
+void netdev_dpdk_set_n_senders(struct netdev_dpdk *, unsigned n_senders);
 
 /* Transmits N packets on tx queue QID (mod n_txq). Frees what could not be sent and returns the
  * number sent. */

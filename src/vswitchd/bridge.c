@@ -13,8 +13,10 @@
 #include "lib/ovsdb-idl.h"
 #include "lib/poll-loop.h"
 #include "lib/unixctl.h"
+#include "lib/stream.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "ofproto/connmgr.h"
 #include "ofproto/ofproto.h"
 #include "pmd/dpif-netdev.h"
 #include "pmd/netdev-dpdk.h"
@@ -32,6 +34,7 @@ struct iface {
     char *type;
     char *devargs;               /* options:dpdk-devargs, or NULL. */
     int64_t ofport_request;      /* 0 = none. */
+    int64_t ofport_db;           /* Interface.ofport when first seen (a restart keeps it), or 0. */
     bool ok;                     /* Open and forwarding. */
     char *error;                 /* Why not, when !ok. */
     uint32_t ofp_port;
@@ -139,6 +142,9 @@ iface_open(struct bridge *br, struct iface *iface)
     } else if (iface->ofport_request > 0 && iface->ofport_request < 0xff00
                && !ofproto_port_aux(br->ofproto, (uint32_t) iface->ofport_request)) {
         ofp_port = (uint32_t) iface->ofport_request;
+    } else if (iface->ofport_db > 0 && iface->ofport_db < 0xff00
+               && !ofproto_port_aux(br->ofproto, (uint32_t) iface->ofport_db)) {
+        ofp_port = (uint32_t) iface->ofport_db;   /* As before a restart, like OVS. */
     } else {
         ofp_port = ofproto_port_alloc_number(br->ofproto);
     }
@@ -277,6 +283,110 @@ bridge_find(const char *name)
     return NULL;
 }
 
+/* NORMAL's VLAN settings of IFACE from its Port row (tag, trunks, vlan_mode), and the bridge's
+ * flood_vlans and other_config:mac-aging-time/mac-table-size (issue 6). */
+static void
+port_configure_vlan(struct bridge *br, const json_t *port_row, const char *if_name)
+{
+    const json_t *tag = json_object_get(port_row, "tag");
+    const json_t *trunks = json_object_get(port_row, "trunks");
+    const json_t *mode = json_object_get(port_row, "vlan_mode");
+    size_t n = trunks ? ovsdb_datum_n(trunks) : 0;
+    int64_t *vlans = xcalloc(n + 1, sizeof *vlans);
+    char *err = NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        vlans[i] = ovsdb_datum_integer(ovsdb_datum_set_elem(trunks, i), -1);
+    }
+    if (ofproto_port_set_vlan(br->ofproto, if_name, mode ? ovsdb_datum_string(mode) : NULL,
+                              tag ? (int) ovsdb_datum_integer(tag, -1) : -1, vlans, n, &err)
+        && err) {
+        VLOG_WARN("bridge %s: port %s: %s", br->name, row_string(port_row, "name"), err);
+    }
+    free(err);
+    free(vlans);
+}
+
+static void
+bridge_configure_flood_vlans(struct bridge *br, const json_t *br_row)
+{
+    const json_t *fv = json_object_get(br_row, "flood_vlans");
+    size_t n = fv ? ovsdb_datum_n(fv) : 0;
+    int64_t *vlans = xcalloc(n + 1, sizeof *vlans);
+
+    for (size_t i = 0; i < n; i++) {
+        vlans[i] = ovsdb_datum_integer(ovsdb_datum_set_elem(fv, i), -1);
+    }
+    ofproto_set_flood_vlans(br->ofproto, vlans, n);
+    free(vlans);
+
+    const json_t *oc = json_object_get(br_row, "other_config");
+    const char *aging = oc ? ovsdb_datum_map_get_string(oc, "mac-aging-time") : NULL;
+    const char *size = oc ? ovsdb_datum_map_get_string(oc, "mac-table-size") : NULL;
+    ofproto_set_mac_config(br->ofproto, aging ? (unsigned) strtoul(aging, NULL, 10) : 0,
+                           size ? (unsigned) strtoul(size, NULL, 10) : 0);
+}
+
+/* The SSL row (Open_vSwitch.ssl): key, certificate and CA certificate for ssl:/pssl: controllers
+ * (issue 6). Peer certificates are always verified. */
+static void
+ssl_configure(const json_t *ovs_row)
+{
+    const json_t *ref = json_object_get(ovs_row, "ssl");
+    const char *uuid = ref && ovsdb_datum_n(ref) ? ovsdb_atom_uuid(ovsdb_datum_set_elem(ref, 0))
+                       : NULL;
+    const json_t *row = uuid ? ovsdb_idl_row(idl, "SSL", uuid) : NULL;
+    if (row) {
+        stream_ssl_set_files(row_string(row, "private_key"), row_string(row, "certificate"),
+                             row_string(row, "ca_cert"));
+    }
+}
+
+/* Controllers (Controller rows), fail_mode and protocols of a bridge (issue 6). */
+static void
+bridge_configure_controllers(struct bridge *br, const json_t *br_row)
+{
+    const json_t *ctrls = json_object_get(br_row, "controller");
+    size_t n = ctrls ? ovsdb_datum_n(ctrls) : 0, k = 0;
+    struct connmgr_controller_cfg *cfgs = xcalloc(n + 1, sizeof *cfgs);
+
+    for (size_t i = 0; i < n; i++) {
+        const char *uuid = ovsdb_atom_uuid(ovsdb_datum_set_elem(ctrls, i));
+        const json_t *row = uuid ? ovsdb_idl_row(idl, "Controller", uuid) : NULL;
+        const char *target = row_string(row, "target");
+        if (target) {
+            const json_t *mb = json_object_get(row, "max_backoff");
+            const json_t *probe = json_object_get(row, "inactivity_probe");
+            cfgs[k].target = target;
+            cfgs[k].max_backoff_ms = mb ? (int) ovsdb_datum_integer(mb, -1) : -1;
+            cfgs[k].probe_ms = probe ? (int) ovsdb_datum_integer(probe, -1) : -1;
+            const json_t *rate = json_object_get(row, "controller_rate_limit");
+            const json_t *burst = json_object_get(row, "controller_burst_limit");
+            cfgs[k].rate_limit = rate ? (int) ovsdb_datum_integer(rate, 0) : 0;
+            cfgs[k].burst_limit = burst ? (int) ovsdb_datum_integer(burst, 0) : 0;
+            k++;
+        }
+    }
+    const json_t *fm = json_object_get(br_row, "fail_mode");
+    const char *fail_mode = fm ? ovsdb_datum_string(fm) : NULL;
+    ofproto_set_controllers(br->ofproto, cfgs, k, fail_mode && !strcmp(fail_mode, "secure"));
+    free(cfgs);
+
+    const json_t *protos = json_object_get(br_row, "protocols");
+    uint32_t versions = 0;
+    for (size_t i = 0; protos && i < ovsdb_datum_n(protos); i++) {
+        const json_t *a = ovsdb_datum_set_elem(protos, i);
+        static const char *const names[] = { NULL, "OpenFlow10", "OpenFlow11", "OpenFlow12",
+                                             "OpenFlow13", "OpenFlow14", "OpenFlow15" };
+        for (size_t v = 1; json_is_string(a) && v < ARRAY_SIZE(names); v++) {
+            if (!strcmp(json_string_value(a), names[v])) {
+                versions |= 1u << v;
+            }
+        }
+    }
+    ofproto_set_protocols(br->ofproto, versions);
+}
+
 /* Applies one Bridge row. */
 static void
 bridge_configure(struct bridge *br, const json_t *br_row)
@@ -309,6 +419,7 @@ bridge_configure(struct bridge *br, const json_t *br_row)
                 type = "";
             }
 
+            port_configure_vlan(br, port_row, name);    /* Before the port starts receiving. */
             iface = iface_find(br, name);
             if (iface && (strcmp(iface->type, type) || !streq_null(iface->devargs, devargs)
                           || iface->ofport_request != ofport_request)) {
@@ -326,6 +437,8 @@ bridge_configure(struct bridge *br, const json_t *br_row)
                 iface->type = xstrdup(type);
                 iface->devargs = devargs ? xstrdup(devargs) : NULL;
                 iface->ofport_request = ofport_request;
+                const json_t *ofport_db = json_object_get(if_row, "ofport");
+                iface->ofport_db = ofport_db ? ovsdb_datum_integer(ofport_db, 0) : 0;
                 LIST_INSERT_HEAD(&br->ifaces, iface, node);
                 iface_open(br, iface);
                 status_dirty = true;
@@ -337,6 +450,8 @@ bridge_configure(struct bridge *br, const json_t *br_row)
             iface->seen = true;
         }
     }
+    bridge_configure_flood_vlans(br, br_row);
+    bridge_configure_controllers(br, br_row);
 
     for (iface = LIST_FIRST(&br->ifaces); iface; iface = next) {
         next = LIST_NEXT(iface, node);
@@ -362,6 +477,9 @@ datapath_configure(const json_t *ovs_row)
     s = other_config(ovs_row, "flow-limit");
     dp_netdev_set_flow_limit(dp, s && str_to_uint64(s, 10, UINT32_MAX, &v) ? (uint32_t) v
                                                                             : 200000);
+    s = other_config(ovs_row, "max-idle");
+    dp_netdev_set_max_idle(dp, s && str_to_uint64(s, 10, UINT32_MAX, &v) && v >= 100
+                               ? (uint32_t) v : 10000);
 }
 
 static void bridge_write_status(const json_t *ovs_row, const char *ovs_uuid, bool with_stats);
@@ -400,6 +518,7 @@ bridge_reconfigure(void)
     if (ovs_row) {
         set_flow_restore_wait(other_config_true(ovs_row, "flow-restore-wait"));
         datapath_configure(ovs_row);
+        ssl_configure(ovs_row);
         const json_t *bridges = json_object_get(ovs_row, "bridges");
         for (size_t i = 0; bridges && i < ovsdb_datum_n(bridges); i++) {
             const char *uuid = ovsdb_atom_uuid(ovsdb_datum_set_elem(bridges, i));
@@ -554,6 +673,45 @@ iface_status(const struct iface *iface)
     return json_pack("[s, o]", "map", pairs);
 }
 
+/* Controller.is_connected, role and status (issue 6). */
+static void
+bridge_write_controller_status(struct bridge *br, const json_t *br_row, json_t *ops)
+{
+    struct connmgr_controller_status *st;
+    size_t n = connmgr_get_controller_status(ofproto_connmgr(br->ofproto), &st);
+    const json_t *ctrls = br_row ? json_object_get(br_row, "controller") : NULL;
+
+    for (size_t i = 0; ctrls && i < ovsdb_datum_n(ctrls); i++) {
+        const char *uuid = ovsdb_atom_uuid(ovsdb_datum_set_elem(ctrls, i));
+        const json_t *row = uuid ? ovsdb_idl_row(idl, "Controller", uuid) : NULL;
+        const char *target = row_string(row, "target");
+        for (size_t j = 0; target && j < n; j++) {
+            if (strcmp(st[j].target, target)) {
+                continue;
+            }
+            json_t *upd = json_object();
+            row_set_if_changed(upd, row, "Controller", "is_connected",
+                               json_boolean(st[j].is_connected));
+            row_set_if_changed(upd, row, "Controller", "role", json_string(st[j].role));
+            json_t *pairs = json_array();
+            if (st[j].last_error) {
+                json_array_append_new(pairs, json_pack("[s, s]", "last_error",
+                                                       st[j].last_error));
+            }
+            json_array_append_new(pairs, json_pack("[s, s]", "state", st[j].state));
+            row_set_if_changed(upd, row, "Controller", "status",
+                               json_pack("[s, o]", "map", pairs));
+            if (json_object_size(upd)) {
+                json_array_append_new(ops, update_op("Controller", uuid, upd));
+            } else {
+                json_decref(upd);
+            }
+            break;
+        }
+    }
+    free(st);
+}
+
 static void
 bridge_write_status(const json_t *ovs_row, const char *ovs_uuid, bool with_stats)
 {
@@ -579,6 +737,7 @@ bridge_write_status(const json_t *ovs_row, const char *ovs_uuid, bool with_stats
         } else {
             json_decref(row);
         }
+        bridge_write_controller_status(br, br_row, ops);
 
         struct iface *iface;
         LIST_FOREACH(iface, &br->ifaces, node) {
@@ -672,7 +831,11 @@ static void
 pmd_stats_show(struct unixctl_conn *conn, int argc, const char *argv[], void *aux)
 {
     struct ds ds = DS_EMPTY_INITIALIZER;
-    dp_netdev_pmd_stats_show(dp, &ds);
+    if (argc == 3 && !strcmp(argv[1], "--format") && !strcmp(argv[2], "json")) {
+        dp_netdev_pmd_stats_show_json(dp, &ds);
+    } else {
+        dp_netdev_pmd_stats_show(dp, &ds);
+    }
     unixctl_command_reply(conn, ds_cstr(&ds));
     ds_destroy(&ds);
 }
@@ -739,7 +902,8 @@ void
 bridge_init(const char *remote)
 {
     idl = ovsdb_idl_create(remote, "Open_vSwitch", NULL);
-    unixctl_command_register("dpif-netdev/pmd-stats-show", "", 0, 0, pmd_stats_show, NULL);
+    unixctl_command_register("dpif-netdev/pmd-stats-show", "[--format json]", 0, 2,
+                             pmd_stats_show, NULL);
     unixctl_command_register("dpif-netdev/pmd-stats-clear", "", 0, 0, pmd_stats_clear, NULL);
     unixctl_command_register("dpctl/dump-flows", "", 0, 0, dump_flows, NULL);
     unixctl_command_register("dpif-netdev/drop-show", "", 0, 0, show_drops, NULL);
@@ -808,6 +972,9 @@ bridge_run(void)
     struct bridge *br;
     LIST_FOREACH(br, &all_bridges, node) {
         ofproto_run(br->ofproto);
+        if (connmgr_take_status_changed(ofproto_connmgr(br->ofproto))) {
+            status_dirty = true;
+        }
     }
 
     long long now = time_msec();

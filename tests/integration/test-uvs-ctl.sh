@@ -22,6 +22,12 @@ check_grep "status: uvs-vswitchd running" "uvs-vswitchd is running with pid [0-9
 check "start again is a no-op" "$CTL" start
 check_grep "uvs-appctl version" "uvs-vswitchd \(uvs\)" uvs-appctl -t uvs-vswitchd version
 check "add-br through the started daemons" uvs-vsctl --timeout=30 add-br "$BR"
+# uvs-ctl starts the server with --remote=db:Open_vSwitch,Open_vSwitch,manager_options (seed 002).
+PORT=$((20000 + RANDOM % 20000))
+check "set-manager ptcp" uvs-vsctl --no-wait set-manager "ptcp:$PORT:127.0.0.1"
+check "the manager's listener opens" wait_until 5 uvsdb-client list-dbs "tcp:127.0.0.1:$PORT"
+check_grep "and serves the database" '^Open_vSwitch$' uvsdb-client list-dbs "tcp:127.0.0.1:$PORT"
+check "del-manager" uvs-vsctl --no-wait del-manager
 VSWITCHD_PID=$(cat "$UVS_RUNDIR/uvs-vswitchd.pid")
 DB_PID=$(cat "$UVS_RUNDIR/uvsdb-server.pid")
 check "stop" "$CTL" stop

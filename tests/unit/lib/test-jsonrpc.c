@@ -179,6 +179,60 @@ test_invalid_json(void **state)
 }
 
 static void
+test_size_limit(void **state)
+{
+    struct pair *p = *state;
+    jsonrpc_set_max_msg_size(p->server, 1000);
+    /* A 900-byte message passes, a 2000-byte one kills the connection with -EMSGSIZE. */
+    char buf[2100];
+    int n = snprintf(buf, sizeof buf, "{\"method\":\"m\",\"params\":[\"%0*d\"],\"id\":1}", 850, 0);
+    raw_write(p, buf, (size_t) n);
+    struct jsonrpc_msg *m;
+    assert_int_equal(jsonrpc_recv(p->server, &m), 0);
+    jsonrpc_msg_destroy(m);
+    n = snprintf(buf, sizeof buf, "{\"method\":\"m\",\"params\":[\"%0*d\"],\"id\":2}", 1950, 0);
+    raw_write(p, buf, (size_t) n);
+    int err;
+    for (int i = 0; i < 100 && (err = jsonrpc_recv(p->server, &m)) == -EAGAIN; i++) {
+        usleep(1000);
+    }
+    assert_int_equal(err, -EMSGSIZE);
+    assert_int_equal(jsonrpc_get_status(p->server), -EMSGSIZE);
+}
+
+static void
+test_bad_utf8(void **state)
+{
+    struct pair *p = *state;
+    const char *buf = "{\"method\":\"m\",\"params\":[\"\xff\xfe\"],\"id\":1}";
+    raw_write(p, buf, strlen(buf));
+    struct jsonrpc_msg *m;
+    assert_int_equal(jsonrpc_recv(p->server, &m), -EPROTO);
+}
+
+static void
+test_deep_nesting(void **state)
+{
+    struct pair *p = *state;
+    /* Deeper than jansson's parser limit (2048): an error, not a stack overflow. */
+    enum { DEPTH = 5000 };
+    char *buf = xmalloc(2 * DEPTH + 64);
+    int n = sprintf(buf, "{\"method\":\"m\",\"id\":1,\"params\":");
+    memset(buf + n, '[', DEPTH);
+    memset(buf + n + DEPTH, ']', DEPTH);
+    n += 2 * DEPTH;
+    buf[n++] = '}';
+    raw_write(p, buf, (size_t) n);
+    free(buf);
+    struct jsonrpc_msg *m;
+    int err;
+    for (int i = 0; i < 100 && (err = jsonrpc_recv(p->server, &m)) == -EAGAIN; i++) {
+        usleep(1000);
+    }
+    assert_int_equal(err, -EPROTO);
+}
+
+static void
 test_not_an_object(void **state)
 {
     struct pair *p = *state;
@@ -313,6 +367,9 @@ main(void)
         cmocka_unit_test_setup_teardown(test_split_byte_by_byte, setup, teardown),
         cmocka_unit_test_setup_teardown(test_strings_with_braces_and_escapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_size_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_utf8, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deep_nesting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_an_object, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_jsonrpc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eof, setup, teardown),

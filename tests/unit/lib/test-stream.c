@@ -218,6 +218,53 @@ test_punix_replaces_stale_socket(void **state)
     free(p);
 }
 
+static void
+test_punix_mode_0750(void **state)
+{
+    char dir[] = "/tmp/uvs-test-stream-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *p = xasprintf("punix:%s/m.sock", dir);
+    mode_t old = umask(0);          /* Whatever the umask, the socket is 0750. */
+    struct pstream *ps;
+    assert_int_equal(pstream_open(p, &ps), 0);
+    umask(old);
+    struct stat st;
+    assert_int_equal(stat(p + 6, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0750);
+    pstream_close(ps);
+    rmdir(dir);
+    free(p);
+}
+
+static void
+test_ssl_needs_files(void **state)
+{
+    /* Without key, certificate and CA certificate, SSL names are refused saying what is missing,
+     * and opening fails without touching the network. */
+    char *e = pstream_verify_name("pssl:0:127.0.0.1");
+    assert_non_null(e);
+    assert_non_null(strstr(e, "private key"));
+    assert_non_null(strstr(e, "CA certificate"));
+    free(e);
+    e = stream_verify_name("ssl:127.0.0.1:6640");
+    assert_non_null(e);
+    free(e);
+    e = stream_verify_name("ssl:127.0.0.1");        /* Syntax first: the port is missing. */
+    assert_non_null(e);
+    assert_non_null(strstr(e, "IP:PORT"));
+    free(e);
+    assert_false(stream_ssl_is_configured());
+    struct pstream *ps;
+    assert_int_equal(pstream_open("pssl:0:127.0.0.1", &ps), -ENOPROTOOPT);
+    /* Files that do not exist: the message names the file. */
+    stream_ssl_set_files("/nonexistent/key.pem", "/nonexistent/cert.pem", "/nonexistent/ca.pem");
+    e = pstream_verify_name("pssl:0:127.0.0.1");
+    assert_non_null(e);
+    assert_non_null(strstr(e, "/nonexistent/cert.pem"));
+    free(e);
+    assert_false(stream_ssl_is_configured());
+}
+
 int
 main(void)
 {
@@ -229,6 +276,8 @@ main(void)
         cmocka_unit_test(test_connect_errors),
         cmocka_unit_test(test_verify_names),
         cmocka_unit_test(test_punix_replaces_stale_socket),
+        cmocka_unit_test(test_punix_mode_0750),
+        cmocka_unit_test(test_ssl_needs_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

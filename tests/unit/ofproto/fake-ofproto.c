@@ -4,6 +4,7 @@
 #include "fake-ofproto.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -239,10 +240,69 @@ ofproto_get_port_stats(struct ofproto *p, uint32_t port_no, struct ofp_port_stat
 }
 
 void
-ofproto_get_table_stats(struct ofproto *p, uint32_t *active_count, uint64_t *lookup_count,
-                        uint64_t *matched_count)
+ofproto_get_table_stats(struct ofproto *p, uint8_t table_id, uint32_t *active_count,
+                        uint64_t *lookup_count, uint64_t *matched_count)
 {
-    *active_count = p->n_rules;
-    *lookup_count = p->lookups;
-    *matched_count = p->matches;
+    *active_count = 0;
+    for (size_t i = 0; i < p->n_rules; i++) {
+        *active_count += p->rules[i].table_id == table_id;
+    }
+    *lookup_count = table_id == 0 ? p->lookups : 0;
+    *matched_count = table_id == 0 ? p->matches : 0;
+}
+
+int
+ofproto_packet_out(struct ofproto *p, const void *packet, size_t len, uint32_t in_port,
+                   const struct ofpacts *ofpacts, struct ofperr *err)
+{
+    (void) packet;
+    (void) ofpacts;
+    if (in_port != OFPP_CONTROLLER && in_port != OFPP_ANY && in_port != OFPP_LOCAL
+        && in_port > 64) {
+        err->type = OFPET_BAD_REQUEST;
+        err->code = 11;     /* OFPBRC_BAD_PORT */
+        return -EINVAL;
+    }
+    p->n_packet_outs++;
+    p->packet_out_bytes += len;
+    return 0;
+}
+
+void
+ofproto_sync(struct ofproto *p)
+{
+    p->n_syncs++;
+}
+
+int
+ofproto_port_mod(struct ofproto *p, uint32_t port_no, uint32_t config, uint32_t mask,
+                 struct ofperr *err)
+{
+    for (size_t i = 0; i < p->n_ports; i++) {
+        if (p->ports[i].port_no == port_no) {
+            p->ports[i].config = (p->ports[i].config & ~mask) | (config & mask);
+            return 0;
+        }
+    }
+    err->type = OFPET_PORT_MOD_FAILED;
+    err->code = 0;          /* OFPPMFC_BAD_PORT */
+    return -EINVAL;
+}
+
+int
+ofproto_handle_group_mod(struct ofproto *p, const struct ofp_group_mod *gm, struct ofperr *err)
+{
+    (void) p;
+    (void) gm;
+    err->type = 6;          /* OFPET_GROUP_MOD_FAILED */
+    err->code = 11;         /* OFPGMFC_BAD_COMMAND: the fake switch has no groups */
+    return -EINVAL;
+}
+
+void
+ofproto_collect_groups(struct ofproto *p, ofproto_group_cb *cb, void *aux)
+{
+    (void) p;
+    (void) cb;
+    (void) aux;
 }

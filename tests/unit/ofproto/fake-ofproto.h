@@ -29,6 +29,9 @@ struct ofproto {
     uint64_t dpid;
     struct fake_rule *rules;
     size_t n_rules;
+    int n_packet_outs;          /* ofproto_packet_out() calls that succeeded */
+    size_t packet_out_bytes;
+    int n_syncs;                /* ofproto_sync() calls (barriers) */
     struct ofp_phy_port ports[8];
     struct ofp_port_stats stats[8];
     size_t n_ports;

@@ -23,8 +23,10 @@
 #include <cmocka.h>
 
 #include "fake-ofproto.h"
+#include "lib/stream.h"
 #include "lib/util.h"
 #include "ofproto/connmgr.h"
+#include "ofproto/ofp-actions.h"
 #include "ofproto/ofp-msgs.h"
 #include "ofproto/ofp-parse.h"
 #include "ofproto/ofp-print.h"
@@ -235,11 +237,11 @@ client_open(struct client *c)
     ofpbuf_init(&msg, 64);
     assert_true(client_recv(c, &msg));
     assert_int_equal(msg.data[1], OFPT_HELLO);
-    assert_int_equal(msg.data[0], OFP13_VERSION);
+    assert_int_equal(msg.data[0], OFP14_VERSION);    /* The highest version offered. */
     assert_int_equal(ofp_decode_hello(msg.data, msg.size, &versions, &err), 0);
-    assert_int_equal(versions, OFP_VERSION_BIT(OFP13_VERSION));
+    assert_int_equal(versions, OFP_SUPPORTED_VERSIONS);
     ofpbuf_clear(&msg);
-    ofp_encode_hello(&msg, 0x7e, 1);     /* ovs-ofctl's default: 1.0 to 1.5 */
+    ofp_encode_hello(&msg, 0x1e, 1);     /* 1.0 to 1.3: the client speaks 1.3 */
     client_send(c, &msg);
     ofpbuf_uninit(&msg);
 }
@@ -298,7 +300,8 @@ test_features_and_config(void **state)
     client_recv_type(&c, &b, OFPT_GET_CONFIG_REPLY, 3);
     assert_int_equal(ofp_decode_switch_config(b.data, b.size, &cfg, &err), 0);
     assert_int_equal(cfg.flags, OFPC_FRAG_NORMAL);
-    assert_int_equal(cfg.miss_send_len, 128);
+    /* A service connection (not a controller) gets no packet-ins until it asks, as in OVS. */
+    assert_int_equal(cfg.miss_send_len, 0);
 
     /* SET_CONFIG has no reply; GET_CONFIG then shows it. */
     ofpbuf_clear(&b);
@@ -453,7 +456,7 @@ test_bad_requests(void **state)
     client_open(&c);
     ofpbuf_init(&req, 64);
 
-    ofp_encode_simple(&req, OFP13_VERSION, OFPT_GROUP_MOD, 30);
+    ofp_encode_simple(&req, OFP13_VERSION, OFPT_METER_MOD, 30);   /* meters: not yet */
     client_send(&c, &req);
     client_expect_error(&c, 30, OFPET_BAD_REQUEST, OFPBRC_BAD_TYPE, &req);
 
@@ -763,11 +766,19 @@ test_hello_failures(void **state)
     assert_false(client_recv(&c, &b));
     client_close(&c);
 
-    /* A length below the header size breaks framing: the switch closes. */
+    /* A length below the header size cannot frame a message: the switch answers BAD_LEN for the
+     * 8-byte header and carries on after it (an echo is still answered). */
     client_open(&c);
     const uint8_t bad[8] = { 4, OFPT_ECHO_REQUEST, 0, 4, 0, 0, 0, 1 };
     client_send_raw(&c, bad, sizeof bad);
-    assert_false(client_recv(&c, &b));
+    assert_true(client_recv(&c, &b));
+    assert_int_equal(b.data[1], OFPT_ERROR);
+    assert_int_equal(ofp_get_be16(b.data + 8), OFPET_BAD_REQUEST);
+    assert_int_equal(ofp_get_be16(b.data + 10), OFPBRC_BAD_LEN);
+    ofpbuf_clear(&b);
+    ofp_encode_echo(&b, OFP13_VERSION, OFPT_ECHO_REQUEST, 2, NULL, 0);
+    client_send(&c, &b);
+    client_recv_type(&c, &b, OFPT_ECHO_REPLY, 2);
     client_close(&c);
 
     /* Every connection above is gone from the switch. */
@@ -828,6 +839,194 @@ test_listen_name(void **state)
     assert_int_equal(errno, ENOENT);
 }
 
+/* Roles (OpenFlow 1.3.5 §6.3.6), async config, packet-out and barriers. */
+static void
+test_roles_async_packet_out(void **state)
+{
+    struct client c1, c2;
+    struct ofpbuf b;
+    struct ofperr err;
+    uint32_t role;
+    uint64_t gen;
+
+    client_open(&c1);
+    client_open(&c2);
+    ofpbuf_init(&b, 256);
+
+    /* c1 becomes master with generation 5; c2 asks for slave with the same generation. */
+    ofp_encode_role(&b, OFP13_VERSION, OFPT_ROLE_REQUEST, 10, OFPCR_ROLE_MASTER, 5);
+    client_send(&c1, &b);
+    client_recv_type(&c1, &b, OFPT_ROLE_REPLY, 10);
+    assert_int_equal(ofp_decode_role(b.data, b.size, &role, &gen, &err), 0);
+    assert_int_equal(role, OFPCR_ROLE_MASTER);
+    assert_int_equal(gen, 5);
+    ofpbuf_clear(&b);
+    ofp_encode_role(&b, OFP13_VERSION, OFPT_ROLE_REQUEST, 11, OFPCR_ROLE_SLAVE, 5);
+    client_send(&c2, &b);
+    client_recv_type(&c2, &b, OFPT_ROLE_REPLY, 11);
+    /* A stale generation id is refused. */
+    ofpbuf_clear(&b);
+    ofp_encode_role(&b, OFP13_VERSION, OFPT_ROLE_REQUEST, 12, OFPCR_ROLE_MASTER, 4);
+    client_send(&c2, &b);
+    client_expect_error(&c2, 12, OFPET_ROLE_REQUEST_FAILED, OFPRRFC_STALE, &b);
+
+    /* A slave may not send packet-outs or flow-mods. */
+    static const uint8_t frame[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2 };
+    struct ofp_packet_out po = { .buffer_id = OFP_NO_BUFFER, .in_port = OFPP_CONTROLLER,
+                                 .data = frame, .data_len = sizeof frame };
+    ofpacts_init(&po.ofpacts);
+    ofpacts_add_output(&po.ofpacts, 2, 0);
+    ofpbuf_clear(&b);
+    ofp_encode_packet_out(&b, OFP13_VERSION, 13, &po);
+    client_send(&c2, &b);
+    client_expect_error(&c2, 13, OFPET_BAD_REQUEST, OFPBRC_IS_SLAVE, &b);
+    assert_int_equal(fx->ofproto->n_packet_outs, 0);
+
+    /* The master's packet-out reaches the ofproto; a barrier then waits for the datapath. */
+    ofpbuf_clear(&b);
+    ofp_encode_packet_out(&b, OFP13_VERSION, 14, &po);
+    ofp_encode_simple(&b, OFP13_VERSION, OFPT_BARRIER_REQUEST, 15);
+    client_send(&c1, &b);
+    client_recv_type(&c1, &b, OFPT_BARRIER_REPLY, 15);
+    assert_int_equal(fx->ofproto->n_packet_outs, 1);
+    assert_int_equal(fx->ofproto->packet_out_bytes, sizeof frame);
+    assert_true(fx->ofproto->n_syncs >= 1);
+    /* A buffered packet-out names a buffer the switch never had. */
+    po.buffer_id = 7;
+    ofpbuf_clear(&b);
+    ofp_encode_packet_out(&b, OFP13_VERSION, 16, &po);
+    client_send(&c1, &b);
+    client_expect_error(&c1, 16, OFPET_BAD_REQUEST, OFPBRC_BUFFER_UNKNOWN, &b);
+    ofpacts_destroy(&po.ofpacts);
+
+    /* Async config: defaults, then set and read back. */
+    struct ofp_async_config ac;
+    ofpbuf_clear(&b);
+    ofp_encode_simple(&b, OFP13_VERSION, OFPT_GET_ASYNC_REQUEST, 17);
+    client_send(&c1, &b);
+    client_recv_type(&c1, &b, OFPT_GET_ASYNC_REPLY, 17);
+    assert_int_equal(ofp_decode_async_config(b.data, b.size, &ac, &err), 0);
+    assert_int_equal(ac.packet_in_mask[0], 0x7);
+    assert_int_equal(ac.packet_in_mask[1], 0);
+    ac.packet_in_mask[1] = 0x1;
+    ofpbuf_clear(&b);
+    ofp_encode_async_config(&b, OFP13_VERSION, OFPT_SET_ASYNC, 18, &ac);
+    ofp_encode_simple(&b, OFP13_VERSION, OFPT_GET_ASYNC_REQUEST, 19);
+    client_send(&c1, &b);
+    client_recv_type(&c1, &b, OFPT_GET_ASYNC_REPLY, 19);
+    assert_int_equal(ofp_decode_async_config(b.data, b.size, &ac, &err), 0);
+    assert_int_equal(ac.packet_in_mask[1], 0x1);
+
+    client_close(&c1);
+    client_close(&c2);
+    ofpbuf_uninit(&b);
+}
+
+/* An active controller: the switch connects to a listening "controller", says HELLO, and
+ * reconnects after the controller closes the connection. */
+static void
+test_active_controller(void **state)
+{
+    struct pstream *ps;
+    struct stream *s = NULL;
+    char target[160];
+
+    snprintf(target, sizeof target, "punix:%s/ctl.sock", fx->dir);
+    assert_int_equal(pstream_open(target, &ps), 0);
+    struct connmgr_controller_cfg cfg = { target + 1, 1000, 0, 100, 25 };
+    connmgr_set_controllers(fx->mgr, &cfg, 1);
+    assert_int_equal(connmgr_n_controllers(fx->mgr), 1);
+    for (int i = 0; i < 200 && !s; i++) {
+        connmgr_run(fx->mgr);
+        if (pstream_accept(ps, &s)) {
+            s = NULL;
+            usleep(1000);
+        }
+    }
+    assert_non_null(s);
+    struct connmgr_controller_status *st;
+    size_t n = connmgr_get_controller_status(fx->mgr, &st);
+    assert_int_equal(n, 1);
+    assert_string_equal(st[0].target, target + 1);
+    free(st);
+
+    /* The switch's HELLO arrives first (OpenFlow 1.3.5 §6.3.1). */
+    uint8_t hello[8];
+    size_t got = 0;
+    for (int i = 0; i < 200 && got < sizeof hello; i++) {
+        connmgr_run(fx->mgr);
+        ssize_t r = stream_recv(s, hello + got, sizeof hello - got);
+        if (r > 0) {
+            got += r;
+        } else {
+            usleep(1000);
+        }
+    }
+    assert_int_equal(got, sizeof hello);
+    assert_int_equal(hello[1], OFPT_HELLO);
+    struct ofpbuf b;
+    ofpbuf_init(&b, 64);
+    ofp_encode_hello(&b, OFP_VERSION_BIT(OFP13_VERSION), 1);
+    assert_int_equal(stream_send(s, b.data, b.size), (ssize_t) b.size);
+    for (int i = 0; i < 50; i++) {
+        connmgr_run(fx->mgr);
+    }
+    assert_true(connmgr_is_any_controller_connected(fx->mgr));
+    assert_true(connmgr_take_status_changed(fx->mgr));
+    n = connmgr_get_controller_status(fx->mgr, &st);
+    assert_true(st[0].is_connected);
+    assert_string_equal(st[0].role, "other");
+    assert_string_equal(st[0].state, "ACTIVE");
+    free(st);
+
+    /* Packet-ins are rate limited per controller: a burst of 100 gets the bucket's 25 (and at
+     * most a couple more refilled while the loop runs, at 100 per second). */
+    static const uint8_t frame[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2 };
+    struct ofp_packet_in pi = { .buffer_id = OFP_NO_BUFFER, .total_len = 60,
+                                .reason = OFPR_NO_MATCH, .in_port = 1, .data = frame,
+                                .data_len = sizeof frame };
+    for (int i = 0; i < 100; i++) {
+        connmgr_send_packet_in(fx->mgr, &pi, OFPCML_NO_BUFFER);
+    }
+    for (int i = 0; i < 20; i++) {
+        connmgr_run(fx->mgr);
+    }
+    uint8_t buf[65536];
+    size_t total = 0;
+    for (int i = 0; i < 50; i++) {
+        ssize_t r = stream_recv(s, buf + total, sizeof buf - total);
+        if (r > 0) {
+            total += r;
+        } else {
+            connmgr_run(fx->mgr);
+            usleep(1000);
+        }
+    }
+    int n_pi = 0;
+    for (size_t off = 0; off + 8 <= total; off += ofp_get_be16(buf + off + 2)) {
+        n_pi += buf[off + 1] == OFPT_PACKET_IN;
+        if (ofp_get_be16(buf + off + 2) < 8) {
+            break;
+        }
+    }
+    assert_in_range(n_pi, 25, 27);
+
+    /* The controller goes away: the switch notices and backs off. */
+    stream_close(s);
+    for (int i = 0; i < 50 && connmgr_is_any_controller_connected(fx->mgr); i++) {
+        connmgr_run(fx->mgr);
+        usleep(1000);
+    }
+    assert_false(connmgr_is_any_controller_connected(fx->mgr));
+    n = connmgr_get_controller_status(fx->mgr, &st);
+    assert_false(st[0].is_connected);
+    free(st);
+    connmgr_set_controllers(fx->mgr, NULL, 0);
+    assert_int_equal(connmgr_n_controllers(fx->mgr), 0);
+    pstream_close(ps);
+    ofpbuf_uninit(&b);
+}
+
 int
 main(void)
 {
@@ -843,6 +1042,8 @@ main(void)
         cmocka_unit_test(test_hello_failures),
         cmocka_unit_test(test_partial_message_waits),
         cmocka_unit_test(test_listen_name),
+        cmocka_unit_test(test_roles_async_packet_out),
+        cmocka_unit_test(test_active_controller),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

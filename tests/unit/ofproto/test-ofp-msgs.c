@@ -144,7 +144,7 @@ test_hello(void **state)
     uint8_t *ovs;
 
     ofpbuf_init(&b, 0);
-    ofp_encode_hello(&b, OFP_SUPPORTED_VERSIONS, 1);
+    ofp_encode_hello(&b, OFP_VERSION_BIT(OFP13_VERSION), 1);
     /* Byte for byte what Debian's ovs-ofctl -O OpenFlow13 sends. */
     size_t n = from_hex("04000010000000010001000800000010", &ovs);
     assert_int_equal(b.size, n);
@@ -155,7 +155,9 @@ test_hello(void **state)
     n = from_hex("0600001000000001000100080000007e", &ovs);
     assert_int_equal(ofp_decode_hello(ovs, n, &versions, &err), 0);
     assert_int_equal(versions, 0x7e);
-    assert_int_equal(ofp_negotiate_version(OFP_SUPPORTED_VERSIONS, versions), OFP13_VERSION);
+    assert_int_equal(ofp_negotiate_version(OFP_SUPPORTED_VERSIONS, versions), OFP14_VERSION);
+    assert_int_equal(ofp_negotiate_version(OFP_SUPPORTED_VERSIONS, versions & 0x1e),
+                     OFP13_VERSION);
     free(ovs);
 
     /* An OpenFlow 1.0 HELLO has no bitmap: the peer supports 1.0 only. */
@@ -165,10 +167,10 @@ test_hello(void **state)
     assert_int_equal(ofp_negotiate_version(OFP_SUPPORTED_VERSIONS, versions), 0);
     free(ovs);
 
-    /* No bitmap, version 1.5: everything up to 1.5, so 1.3 is common. */
+    /* No bitmap, version 1.5: everything up to 1.5, so 1.4 is the highest in common. */
     n = from_hex("0600000800000001", &ovs);
     assert_int_equal(ofp_decode_hello(ovs, n, &versions, &err), 0);
-    assert_int_equal(ofp_negotiate_version(OFP_SUPPORTED_VERSIONS, versions), OFP13_VERSION);
+    assert_int_equal(ofp_negotiate_version(OFP_SUPPORTED_VERSIONS, versions), OFP14_VERSION);
     free(ovs);
 
     /* Unknown element types are skipped; a bad element length is an error. */
@@ -461,10 +463,15 @@ test_flow_mod_errors(void **state)
     assert_int_equal(err.code, OFPBAC_BAD_OUT_PORT);
     ofp_flow_mod_destroy(&fm2);
     ofp_set_be32(b.data + act + 4, 1);
-    ofp_set_be16(b.data + act, 25);                /* OFPAT_SET_FIELD */
+    ofp_set_be16(b.data + act, 21);                /* OFPAT_SET_QUEUE: not supported */
     assert_int_equal(ofp_decode_flow_mod(b.data, b.size, &fm2, &err), -EPROTO);
     assert_int_equal(err.type, OFPET_BAD_ACTION);
     assert_int_equal(err.code, OFPBAC_BAD_TYPE);
+    ofp_flow_mod_destroy(&fm2);
+    ofp_set_be16(b.data + act, 25);                /* OFPAT_SET_FIELD of NXM_OF_IN_PORT */
+    assert_int_equal(ofp_decode_flow_mod(b.data, b.size, &fm2, &err), -EPROTO);
+    assert_int_equal(err.type, OFPET_BAD_ACTION);
+    assert_int_equal(err.code, OFPBAC_BAD_SET_TYPE);
     ofp_flow_mod_destroy(&fm2);
     ofp_set_be16(b.data + act, 0);
     ofp_set_be16(b.data + act + 2, 12);            /* not a multiple of 8 */
@@ -476,10 +483,8 @@ test_flow_mod_errors(void **state)
     /* The instruction header: other instruction types. */
     size_t inst = b.size - 24;
     const struct { uint16_t type; uint16_t code; } insts[] = {
-        { 1, OFPBIC_UNSUP_INST },      /* goto_table */
-        { 2, OFPBIC_UNSUP_INST },      /* write_metadata */
-        { 3, OFPBIC_UNSUP_INST },      /* write_actions */
-        { 5, OFPBIC_UNSUP_INST },      /* clear_actions */
+        { 1, OFPBIC_BAD_LEN },         /* goto_table is 8 bytes, not 24 */
+        { 5, OFPBIC_BAD_LEN },         /* clear_actions is 8 bytes too */
         { 6, OFPBIC_UNSUP_INST },      /* meter */
         { 99, OFPBIC_UNKNOWN_INST },
     };

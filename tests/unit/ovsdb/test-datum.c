@@ -76,7 +76,11 @@ test_wire_notation(void **state)
     check_round_trip("\"boolean\"", "true", "true", "true");
     check_round_trip("\"string\"", "\"br-int\"", "\"br-int\"", "br-int");
     /* Strings with digits, spaces, or that look like booleans are quoted in the display form. */
-    check_round_trip("\"string\"", "\"eth1\"", "\"eth1\"", "\"eth1\"");
+    check_round_trip("\"string\"", "\"eth1\"", "\"eth1\"", "eth1");
+    check_round_trip("\"string\"", "\"1eth\"", "\"1eth\"", "\"1eth\"");
+    check_round_trip("\"string\"", "\"550e8400-e29b-41d4-a716-446655440000\"",
+                     "\"550e8400-e29b-41d4-a716-446655440000\"",
+                     "\"550e8400-e29b-41d4-a716-446655440000\"");
     check_round_trip("\"string\"", "\"true\"", "\"true\"", "\"true\"");
     check_round_trip("\"string\"", "\"\"", "\"\"", "\"\"");
     check_round_trip("\"uuid\"", "[\"uuid\",\"550e8400-e29b-41d4-a716-446655440000\"]",

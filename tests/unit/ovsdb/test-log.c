@@ -193,11 +193,11 @@ test_reload_round_trip(void **state)
     ovsdb_destroy(db);
 
     db = open_db(f->db_file);
-    assert_value(db, "Bridge", "name", "\"br0\"");
+    assert_value(db, "Bridge", "name", "br0");
     assert_value(db, "Bridge", "other_config", "{a=\"1\", b=\"2\"}");
     assert_value(db, "Port", "tag", "9");
     assert_value(db, "Port", "trunks", "[1, 2]");
-    assert_value(db, "Interface", "name", "\"p0\"");
+    assert_value(db, "Interface", "name", "p0");
     /* Ephemeral columns are not stored. */
     assert_value(db, "Open_vSwitch", "statistics", "{}");
     /* Reference counts were rebuilt: dropping the port still collects it and its interface. */
@@ -231,7 +231,7 @@ check_damaged_tail(struct fixture *f, void (*damage)(const char *, off_t, off_t)
 
     /* Loading keeps the first transaction, drops the damaged one and truncates the file. */
     db = open_db(f->db_file);
-    assert_value(db, "Bridge", "name", "\"br0\"");
+    assert_value(db, "Bridge", "name", "br0");
     assert_value(db, "Port", "tag", "[]");
     assert_int_equal(file_size(f->db_file), good);
     /* The database keeps working and the next load is clean. */
@@ -283,6 +283,58 @@ static void
 test_checksum_mismatch(void **state)
 {
     check_damaged_tail(*state, flip_byte);
+}
+
+/* A flipped byte in a record that is followed by good records is corruption, not a torn write:
+ * loading fails with "corrupt database" naming the record's offset, and the file is untouched. */
+static void
+test_corruption_mid_file(void **state)
+{
+    struct fixture *f = *state;
+    struct ovsdb *db = open_db(f->db_file);
+    transact(db, add_bridge);
+    ovsdb_destroy(db);
+    off_t good = file_size(f->db_file);
+    db = open_db(f->db_file);
+    transact(db, "[\"Open_vSwitch\",{\"op\":\"update\",\"table\":\"Port\",\"where\":[],"
+                 "\"row\":{\"tag\":9}}]");
+    ovsdb_destroy(db);
+    off_t full = file_size(f->db_file);
+    /* Damage the first transaction record (before GOOD), leaving the second one intact. */
+    flip_byte(f->db_file, 0, good);
+    char *before = NULL;
+    size_t before_len = 0;
+    FILE *fp = fopen(f->db_file, "rb");
+    assert_non_null(fp);
+    before = xmalloc(full);
+    before_len = fread(before, 1, full, fp);
+    fclose(fp);
+    assert_int_equal(before_len, full);
+
+    struct ovsdb_schema *schema;
+    assert_no_ovsdb_error(ovsdb_file_read_schema(f->db_file, &schema));
+    ovsdb_schema_destroy(schema);
+    struct ovsdb_log *log;
+    json_t *json;
+    assert_no_ovsdb_error(ovsdb_log_open(f->db_file, OVSDB_LOG_READ_ONLY, &log));
+    assert_no_ovsdb_error(ovsdb_log_read(log, &json));
+    json_decref(json);
+    char *where = xasprintf("record at offset %lld has a checksum mismatch",
+                            (long long) ovsdb_log_get_offset(log));
+    ovsdb_log_close(log);
+
+    assert_ovsdb_error(ovsdb_file_open(f->db_file, false, &db, NULL), "corrupt database", where);
+    assert_ovsdb_error(ovsdb_file_open(f->db_file, true, &db, NULL), "corrupt database",
+                       "the file was left untouched");
+    free(where);
+    assert_int_equal(file_size(f->db_file), full);
+    fp = fopen(f->db_file, "rb");
+    char *after = xmalloc(full);
+    assert_int_equal(fread(after, 1, full, fp), full);
+    fclose(fp);
+    assert_memory_equal(before, after, full);
+    free(before);
+    free(after);
 }
 
 static void
@@ -447,6 +499,7 @@ main(int argc, char *argv[])
         cmocka_unit_test_setup_teardown(test_torn_tail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_torn_header, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checksum_mismatch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_corruption_mid_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_read_reports_damage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ovs_diff_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),

@@ -111,8 +111,10 @@ make_mask(struct flow *m, enum mask_shape shape)
 static struct dp_flow *
 make_flow(const struct flow *key, const struct flow *mask, uint32_t tag)
 {
-    struct dp_flow *f = calloc(1, sizeof *f);
+    /* struct dp_flow is cache-line aligned (_Alignas(64)): calloc() does not promise that. */
+    struct dp_flow *f = aligned_alloc(_Alignof(struct dp_flow), sizeof *f);
     assert_non_null(f);
+    memset(f, 0, sizeof *f);
     flow_apply_mask(&f->key, key, mask);
     f->mask = *mask;
     f->hash = flow_hash(&f->key, 0);

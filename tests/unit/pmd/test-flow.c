@@ -56,7 +56,7 @@ static const struct {
     FLD(in_port), FLD(metadata), FLD(dl_dst), FLD(dl_src), FLD(dl_type_be), FLD(vlan_tci_be),
     FLD(nw_src_be), FLD(nw_dst_be), FLD(ipv6_src), FLD(ipv6_dst), FLD(ipv6_label_be),
     FLD(nw_proto), FLD(nw_tos), FLD(nw_ttl), FLD(nw_frag), FLD(tp_src_be), FLD(tp_dst_be),
-    FLD(tcp_flags_be), FLD(arp_sha), FLD(arp_tha), FLD(nd_target), FLD(regs), FLD(pad0),
+    FLD(tcp_flags_be), FLD(arp_sha), FLD(arp_tha), FLD(nd_target), FLD(regs), FLD(recirc_id),
     FLD(pad1), FLD(pad2),
 };
 

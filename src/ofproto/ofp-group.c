@@ -1,0 +1,323 @@
+/* ofp-group — OpenFlow groups: codec, parser, printer. See ofp-group.h. */
+#include "ofproto/ofp-group.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ofproto/ofp-actions.h"
+#include "ofproto/ofp-msgs.h"
+#include "ofproto/ofp-print.h"
+
+#define OFP_BUCKET_FIXED_LEN 16
+#define OFP_GROUP_MOD_FIXED_LEN 16
+#define OFP_GROUP_DESC_FIXED_LEN 8
+
+static const char *const type_names[] = { "all", "select", "indirect", "ff" };
+
+void
+ofp_group_mod_init(struct ofp_group_mod *gm)
+{
+    memset(gm, 0, sizeof *gm);
+}
+
+void
+ofp_group_mod_destroy(struct ofp_group_mod *gm)
+{
+    for (size_t i = 0; i < gm->n_buckets; i++) {
+        ofpacts_destroy(&gm->buckets[i].ofpacts);
+    }
+    free(gm->buckets);
+    gm->buckets = NULL;
+    gm->n_buckets = 0;
+}
+
+static struct ofp_bucket *
+add_bucket(struct ofp_group_mod *gm)
+{
+    gm->buckets = xrealloc(gm->buckets, (gm->n_buckets + 1) * sizeof *gm->buckets);
+    struct ofp_bucket *b = &gm->buckets[gm->n_buckets++];
+    memset(b, 0, sizeof *b);
+    b->weight = gm->type == OFPGT_SELECT ? 1 : 0;
+    b->watch_port = OFPP_ANY;
+    b->watch_group = OFPG_ANY;
+    ofpacts_init(&b->ofpacts);
+    return b;
+}
+
+static void
+put_buckets(struct ofpbuf *out, const struct ofp_group_mod *gm)
+{
+    for (size_t i = 0; i < gm->n_buckets; i++) {
+        const struct ofp_bucket *b = &gm->buckets[i];
+        size_t start = out->size;
+        ofpbuf_put_be16(out, 0);
+        ofpbuf_put_be16(out, b->weight);
+        ofpbuf_put_be32(out, b->watch_port);
+        ofpbuf_put_be32(out, b->watch_group);
+        ofpbuf_put_zeros(out, 4);
+        ofp_put_actions(out, &b->ofpacts);
+        ofp_set_be16(out->data + start, out->size - start);
+    }
+}
+
+static int
+group_error(struct ofperr *err, uint16_t code)
+{
+    err->type = OFPET_GROUP_MOD_FAILED;
+    err->code = code;
+    return -EPROTO;
+}
+
+static int
+pull_buckets(const uint8_t *p, size_t len, struct ofp_group_mod *gm, struct ofperr *err)
+{
+    while (len) {
+        if (len < OFP_BUCKET_FIXED_LEN) {
+            return group_error(err, OFPGMFC_BAD_BUCKET);
+        }
+        size_t blen = ofp_get_be16(p);
+        if (blen < OFP_BUCKET_FIXED_LEN || blen > len || blen % 8) {
+            return group_error(err, OFPGMFC_BAD_BUCKET);
+        }
+        struct ofp_bucket *b = add_bucket(gm);
+        b->weight = ofp_get_be16(p + 2);
+        b->watch_port = ofp_get_be32(p + 4);
+        b->watch_group = ofp_get_be32(p + 8);
+        int error = ofp_decode_actions(p + OFP_BUCKET_FIXED_LEN, blen - OFP_BUCKET_FIXED_LEN,
+                                       &b->ofpacts, err);
+        if (error) {
+            return error;
+        }
+        p += blen;
+        len -= blen;
+    }
+    return 0;
+}
+
+void
+ofp_encode_group_mod(struct ofpbuf *out, uint8_t version, uint32_t xid,
+                     const struct ofp_group_mod *gm)
+{
+    size_t start = ofp_msg_start(out, version, OFPT_GROUP_MOD, xid);
+    ofpbuf_put_be16(out, gm->command);
+    ofpbuf_put_u8(out, gm->type);
+    ofpbuf_put_u8(out, 0);
+    ofpbuf_put_be32(out, gm->group_id);
+    put_buckets(out, gm);
+    ofp_msg_finish(out, start);
+}
+
+int
+ofp_decode_group_mod(const void *msg, size_t len, struct ofp_group_mod *gm, struct ofperr *err)
+{
+    const uint8_t *p = msg;
+
+    ofp_group_mod_init(gm);
+    if (len < OFP_GROUP_MOD_FIXED_LEN) {
+        err->type = OFPET_BAD_REQUEST;
+        err->code = OFPBRC_BAD_LEN;
+        return -EPROTO;
+    }
+    gm->command = ofp_get_be16(p + 8);
+    gm->type = p[10];
+    gm->group_id = ofp_get_be32(p + 12);
+    if (gm->command > OFPGC_DELETE) {
+        return group_error(err, OFPGMFC_BAD_COMMAND);
+    }
+    if (gm->type > OFPGT_FF) {
+        return group_error(err, OFPGMFC_BAD_TYPE);
+    }
+    return pull_buckets(p + OFP_GROUP_MOD_FIXED_LEN, len - OFP_GROUP_MOD_FIXED_LEN, gm, err);
+}
+
+void
+ofp_mp_put_group_desc(struct ofp_mp_writer *w, const struct ofp_group_mod *gm)
+{
+    struct ofpbuf e;
+
+    ofpbuf_init(&e, 128);
+    ofpbuf_put_be16(&e, 0);
+    ofpbuf_put_u8(&e, gm->type);
+    ofpbuf_put_u8(&e, 0);
+    ofpbuf_put_be32(&e, gm->group_id);
+    put_buckets(&e, gm);
+    ofp_set_be16(e.data, e.size);
+    memcpy(ofp_mp_reply_reserve(w, e.size), e.data, e.size);
+    ofpbuf_uninit(&e);
+}
+
+int
+ofp_pull_group_desc(const uint8_t **pp, size_t *left, struct ofp_group_mod *gm,
+                    struct ofperr *err)
+{
+    const uint8_t *p = *pp;
+
+    ofp_group_mod_init(gm);
+    if (!*left) {
+        return -ENOENT;
+    }
+    size_t len = *left >= 2 ? ofp_get_be16(p) : 0;
+    if (*left < OFP_GROUP_DESC_FIXED_LEN || len < OFP_GROUP_DESC_FIXED_LEN || len > *left) {
+        err->type = OFPET_BAD_REQUEST;
+        err->code = OFPBRC_BAD_LEN;
+        return -EPROTO;
+    }
+    gm->type = p[2];
+    gm->group_id = ofp_get_be32(p + 4);
+    int error = pull_buckets(p + OFP_GROUP_DESC_FIXED_LEN, len - OFP_GROUP_DESC_FIXED_LEN, gm,
+                             err);
+    *pp += len;
+    *left -= len;
+    return error;
+}
+
+/* Parses one bucket's text (after "bucket="). */
+static char *
+parse_bucket(char *text, struct ofp_group_mod *gm, ofp_port_name_cb *cb, void *aux)
+{
+    struct ofp_bucket *b = add_bucket(gm);
+    char *p = text;
+
+    for (;;) {
+        uint64_t v;
+        char *error;
+        if (!strncmp(p, "weight:", 7) || !strncmp(p, "weight=", 7)) {
+            char *end = p + 7 + strcspn(p + 7, ",");
+            char save = *end;
+            *end = '\0';
+            error = ofp_parse_uint("bucket weight", p + 7, UINT16_MAX, &v);
+            *end = save;
+            if (error) {
+                return error;
+            }
+            b->weight = v;
+            p = *end ? end + 1 : end;
+        } else if (!strncmp(p, "watch_port:", 11) || !strncmp(p, "watch_port=", 11)) {
+            char *end = p + 11 + strcspn(p + 11, ",");
+            char save = *end;
+            *end = '\0';
+            error = ofp_parse_port(p + 11, "watch_port", cb, aux, &b->watch_port);
+            *end = save;
+            if (error) {
+                return error;
+            }
+            p = *end ? end + 1 : end;
+        } else if (!strncmp(p, "watch_group:", 12) || !strncmp(p, "watch_group=", 12)) {
+            char *end = p + 12 + strcspn(p + 12, ",");
+            char save = *end;
+            *end = '\0';
+            error = ofp_parse_uint("watch_group", p + 12, UINT32_MAX, &v);
+            *end = save;
+            if (error) {
+                return error;
+            }
+            b->watch_group = v;
+            p = *end ? end + 1 : end;
+        } else {
+            break;
+        }
+    }
+    if (!strncmp(p, "actions=", 8) || !strncmp(p, "actions:", 8)) {
+        p += 8;
+    }
+    ofpacts_destroy(&b->ofpacts);
+    return ofp_parse_actions(p, cb, aux, &b->ofpacts);
+}
+
+char *
+ofp_parse_group_mod(const char *str, uint16_t command, ofp_port_name_cb *cb, void *aux,
+                    struct ofp_group_mod *gm)
+{
+    char *copy = xstrdup(str ? str : "");
+    char *error = NULL;
+    bool have_id = false, have_type = false;
+
+    ofp_group_mod_init(gm);
+    gm->command = command;
+    gm->group_id = command == OFPGC_DELETE ? OFPG_ALL : 0;
+
+    /* Split off the buckets: everything from the first "bucket=" on. */
+    char *buckets = strstr(copy, "bucket=");
+    if (buckets) {
+        *buckets = '\0';
+        buckets += 7;
+    }
+    char *pos = copy, *key, *value;
+    while (!error && ofp_next_keyword(&pos, &key, &value)) {
+        uint64_t v;
+        if (!strcmp(key, "group_id")) {
+            if (!strcasecmp(value, "all")) {
+                gm->group_id = OFPG_ALL;
+            } else if (!(error = ofp_parse_uint("group_id", value, OFPG_MAX, &v))) {
+                gm->group_id = v;
+            }
+            have_id = true;
+        } else if (!strcmp(key, "type")) {
+            size_t i;
+            for (i = 0; i < ARRAY_SIZE(type_names); i++) {
+                if (!strcmp(value, type_names[i])) {
+                    break;
+                }
+            }
+            if (i == ARRAY_SIZE(type_names)) {
+                error = xasprintf("type: unknown group type \"%s\" (use all, select, indirect "
+                                  "or ff)", value);
+            } else {
+                gm->type = i;
+                have_type = true;
+            }
+        } else {
+            error = xasprintf("unknown group keyword \"%s\" (use group_id, type, bucket)", key);
+        }
+    }
+    while (!error && buckets) {
+        char *next = strstr(buckets, ",bucket=");
+        if (next) {
+            *next = '\0';
+        }
+        if (command == OFPGC_DELETE) {
+            error = xstrdup("bucket: not allowed when deleting groups");
+        } else {
+            error = parse_bucket(buckets, gm, cb, aux);
+        }
+        buckets = next ? next + 8 : NULL;
+    }
+    if (!error && command != OFPGC_DELETE) {
+        if (!have_id) {
+            error = xstrdup("must specify a group_id (e.g. group_id=1)");
+        } else if (!have_type) {
+            error = xstrdup("must specify a type (all, select, indirect or ff)");
+        } else if (gm->type == OFPGT_INDIRECT && gm->n_buckets != 1) {
+            error = xstrdup("an indirect group needs exactly one bucket");
+        }
+    }
+    free(copy);
+    return error;
+}
+
+void
+ofp_format_group(struct ds *s, const struct ofp_group_mod *gm, const struct ofp_port_map *map)
+{
+    ds_put_format(s, "group_id=%"PRIu32",type=%s", gm->group_id,
+                  gm->type < ARRAY_SIZE(type_names) ? type_names[gm->type] : "?");
+    for (size_t i = 0; i < gm->n_buckets; i++) {
+        const struct ofp_bucket *b = &gm->buckets[i];
+        ds_put_cstr(s, ",bucket=");
+        if (gm->type == OFPGT_SELECT) {
+            ds_put_format(s, "weight:%u,", b->weight);
+        }
+        if (b->watch_port != OFPP_ANY) {
+            ds_put_cstr(s, "watch_port:");
+            ofp_format_port(s, b->watch_port, map);
+            ds_put_char(s, ',');
+        }
+        if (b->watch_group != OFPG_ANY) {
+            ds_put_format(s, "watch_group:%"PRIu32",", b->watch_group);
+        }
+        ds_put_cstr(s, "actions=");
+        ofp_format_actions(s, &b->ofpacts, map);
+    }
+}

@@ -1,0 +1,1191 @@
+/*
+ * ofproto-xlate — translation of a flow through an ofproto's tables into datapath actions, with
+ * the megaflow wildcards of every bit consulted, and ofproto/trace (see ofproto-provider.h).
+ *
+ * The pipeline (OpenFlow 1.3.5 §5.1, §5.10): start in table 0; in each table the highest-priority
+ * matching rule runs its apply-actions at once, updates the action set (clear/write), writes
+ * metadata and either continues in its goto_table or, at the end, executes the action set. No
+ * matching rule is a table miss: the packet is dropped (a table-miss rule, priority 0 catch-all,
+ * decides otherwise). Nicira resubmit runs another table's matching rule in place, nested.
+ *
+ * The translation keeps two copies of the flow: 'flow', what the pipeline sees (set_field, load,
+ * move, push/pop change it), and 'base', what the datapath packet looks like after the datapath
+ * actions emitted so far. Before an action that sends or reshapes the packet, pending changes
+ * ("dirty" bits) are committed as datapath set actions. Wildcards: every table lookup adds the
+ * masks of the rules examined; an action that depends on a packet field's value (NORMAL, flood's
+ * ingress exclusion, pop_vlan, dec_ttl's IP check, move's source) un-wildcards that field.
+ */
+#include <arpa/inet.h>
+#include <endian.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/unixctl.h"
+#include "lib/util.h"
+#include "lib/vlog.h"
+#include "ofproto/mac-learning.h"
+#include "ofproto/ofp-actions.h"
+#include "ofproto/ofp-parse.h"
+#include "ofproto/ofp-print.h"
+#include "ofproto/ofproto-provider.h"
+#include "pmd/dpif-netdev.h"
+
+VLOG_DEFINE_THIS_MODULE(xlate);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
+#define ETH_FMT "%02x:%02x:%02x:%02x:%02x:%02x"
+#define ETH_ARGS(E) (E)[0], (E)[1], (E)[2], (E)[3], (E)[4], (E)[5]
+
+static void
+ds_put_char_multiple(struct ds *s, char c, size_t n)
+{
+    while (n--) {
+        ds_put_char(s, c);
+    }
+}
+
+/* Packet-in reasons (OpenFlow 1.3.5 §7.4.1). */
+#define OFPR_NO_MATCH 0
+#define OFPR_ACTION 1
+
+struct xlate_ctx {
+    struct ofproto *ofproto;
+    const struct ofport *in;
+    struct flow flow;            /* The pipeline's view (in_port: OpenFlow number). */
+    struct flow base;            /* The packet as the datapath actions so far leave it. */
+    struct flow dirty;           /* Bits of 'flow' changed but not yet committed. */
+    struct flow *wc;             /* Megaflow wildcards (the upcall result's). */
+    struct dp_actions *out;
+    bool may_learn;
+    bool *learned;
+    struct ds *trace;
+    int depth;                   /* Nesting of tables (resubmit and goto_table). */
+    int n_lookups;               /* Table lookups so far (bounded by XLATE_MAX_LOOKUPS). */
+    int indent;                  /* Trace nesting (resubmit only, as OVS shows it). */
+    uint8_t table_id;            /* Current table. */
+    const struct rule *rule;     /* Current rule (for packet-in cookie and reason). */
+    uint64_t rule_ids[16];
+    size_t n_rule_ids;
+    struct ofpacts action_set;   /* The action set (write_actions), in write order. */
+    bool overflow;               /* Too many datapath actions: dropped. */
+};
+
+static void xlate_table(struct xlate_ctx *, uint8_t table_id, bool resubmit);
+static void xlate_actions(struct xlate_ctx *, const struct ofpacts *, bool apply_only);
+static void xlate_action(struct xlate_ctx *, const struct ofpact *);
+static void xlate_group(struct xlate_ctx *, uint32_t group_id);
+
+/* ---- Tracing. ---- */
+
+static void
+trace_indent(struct xlate_ctx *ctx)
+{
+    ds_put_char_multiple(ctx->trace, ' ', 4 + 4 * ctx->indent);
+}
+
+static void
+trace_note(struct xlate_ctx *ctx, const char *fmt, ...)
+{
+    if (!ctx->trace) {
+        return;
+    }
+    va_list args;
+    va_start(args, fmt);
+    trace_indent(ctx);
+    ds_put_cstr(ctx->trace, " -> ");
+    ds_put_format_valist(ctx->trace, fmt, args);
+    ds_put_char(ctx->trace, '\n');
+    va_end(args);
+}
+
+/* ---- Datapath actions. ---- */
+
+static struct dp_action *
+emit(struct xlate_ctx *ctx, enum dp_action_type type)
+{
+    if (ctx->out->n >= DP_MAX_ACTIONS) {
+        if (!ctx->overflow) {
+            VLOG_WARN_RL(&rl, "bridge %s: translation needs more than %d datapath actions; "
+                         "the extra ones are dropped", ctx->ofproto->name, DP_MAX_ACTIONS);
+            trace_note(ctx, "too many datapath actions (limit %d): rest dropped", DP_MAX_ACTIONS);
+        }
+        ctx->overflow = true;
+        return NULL;
+    }
+    struct dp_action *a = &ctx->out->a[ctx->out->n++];
+    memset(a, 0, sizeof *a);
+    a->type = type;
+    return a;
+}
+
+static bool
+flow_is_ip(const struct flow *f)
+{
+    return f->dl_type_be == htons(ETH_TYPE_IP) || f->dl_type_be == htons(ETH_TYPE_IPV6);
+}
+
+static bool
+flow_has_l4_ports(const struct flow *f)
+{
+    return flow_is_ip(f) && !(f->nw_frag & FLOW_NW_FRAG_LATER)
+           && (f->nw_proto == 6 || f->nw_proto == 17 || f->nw_proto == 132);
+}
+
+/* Whether a partial write to a field left bits of the packet's own value in it: the datapath set
+ * then carries those bits, so the megaflow must match them exactly. */
+static void
+commit_field(struct xlate_ctx *ctx, void *flow_field, void *base_field, void *dirty_field,
+             void *wc_field, size_t n, enum dp_action_type type, void *dst, size_t dst_n)
+{
+    const uint8_t *d = dirty_field;
+    bool any = false, full = true;
+
+    for (size_t i = 0; i < n; i++) {
+        any |= d[i] != 0;
+        full &= d[i] == 0xff;
+    }
+    if (!any) {
+        return;
+    }
+    if (!full) {
+        memset(wc_field, 0xff, n);
+    }
+    memcpy(base_field, flow_field, n);
+    memset(dirty_field, 0, n);
+    struct dp_action *a = emit(ctx, type);
+    if (a) {
+        memcpy(dst ? dst : (void *) &a->u, flow_field, dst_n ? dst_n : n);
+    }
+}
+
+static bool
+is_zero(const void *p_, size_t n)
+{
+    const uint8_t *p = p_;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+#define COMMIT(FIELD, TYPE) \
+    commit_field(ctx, &f->FIELD, &b->FIELD, &d->FIELD, &w->FIELD, sizeof f->FIELD, TYPE, NULL, 0)
+
+/* Emits datapath set actions for every pending change of a packet field. */
+static void
+commit(struct xlate_ctx *ctx)
+{
+    struct flow *f = &ctx->flow, *b = &ctx->base, *d = &ctx->dirty, *w = ctx->wc;
+
+    COMMIT(dl_src, DP_ACTION_SET_ETH_SRC);
+    COMMIT(dl_dst, DP_ACTION_SET_ETH_DST);
+    if (d->vlan_tci_be) {
+        if (b->vlan_tci_be & htons(VLAN_CFI)) {
+            struct dp_action *a = emit(ctx, DP_ACTION_SET_VLAN_TCI);
+            if (a) {
+                a->u.vlan.tci = f->vlan_tci_be | htons(VLAN_CFI);
+                a->u.vlan.tci_mask = 0xffff;
+            }
+            if (d->vlan_tci_be != 0xffff) {
+                w->vlan_tci_be = 0xffff;
+            }
+            b->vlan_tci_be = f->vlan_tci_be | htons(VLAN_CFI);
+        }
+        f->vlan_tci_be = b->vlan_tci_be;
+        d->vlan_tci_be = 0;
+    }
+    /* Which set actions apply depends on the packet's protocol (and, for L4 ports, on it not
+     * being a later fragment): the megaflow must pin what decided. */
+    if (d->nw_src_be || d->nw_dst_be || !is_zero(d->ipv6_src, 16) || !is_zero(d->ipv6_dst, 16) || d->nw_tos || d->nw_ttl
+        || d->tp_src_be || d->tp_dst_be) {
+        w->dl_type_be = 0xffff;
+        if (d->tp_src_be || d->tp_dst_be) {
+            w->nw_proto = 0xff;
+            w->nw_frag |= FLOW_NW_FRAG_LATER;
+        }
+    }
+    if (f->dl_type_be == htons(ETH_TYPE_IP)) {
+        COMMIT(nw_src_be, DP_ACTION_SET_IPV4_SRC);
+        COMMIT(nw_dst_be, DP_ACTION_SET_IPV4_DST);
+    } else if (f->dl_type_be == htons(ETH_TYPE_IPV6)) {
+        COMMIT(ipv6_src, DP_ACTION_SET_IPV6_SRC);
+        COMMIT(ipv6_dst, DP_ACTION_SET_IPV6_DST);
+    }
+    if (flow_is_ip(f)) {
+        if (d->nw_tos & 0xfc) {
+            struct dp_action *a = emit(ctx, DP_ACTION_SET_IP_DSCP);
+            if (a) {
+                a->u.u8 = f->nw_tos >> 2;
+            }
+            if ((d->nw_tos & 0xfc) != 0xfc) {
+                w->nw_tos |= 0xfc;
+            }
+        }
+        if (d->nw_tos & 0x03) {
+            struct dp_action *a = emit(ctx, DP_ACTION_SET_IP_ECN);
+            if (a) {
+                a->u.u8 = f->nw_tos & 3;
+            }
+            if ((d->nw_tos & 0x03) != 0x03) {
+                w->nw_tos |= 0x03;
+            }
+        }
+        b->nw_tos = f->nw_tos;
+        d->nw_tos = 0;
+        COMMIT(nw_ttl, DP_ACTION_SET_IP_TTL);
+    }
+    if (flow_has_l4_ports(f)) {
+        COMMIT(tp_src_be, DP_ACTION_SET_L4_SRC);
+        COMMIT(tp_dst_be, DP_ACTION_SET_L4_DST);
+    }
+    /* Whatever could not be committed (fields of other protocols) is dropped from 'dirty'. */
+    memset(d, 0, sizeof *d);
+}
+
+static void
+output_dp(struct xlate_ctx *ctx, const struct ofport *port)
+{
+    if (!port || port->dp_port == DP_PORT_NONE) {
+        trace_note(ctx, "port %s is not open: skipped", port ? port->name : "?");
+        return;
+    }
+    if (port->config & OFPPC_PORT_DOWN) {
+        trace_note(ctx, "port %s is down (port-mod): skipped", port->name);
+        return;
+    }
+    commit(ctx);
+    struct dp_action *a = emit(ctx, DP_ACTION_OUTPUT);
+    if (a) {
+        a->port = port->dp_port;
+    }
+}
+
+/* All ports but the ingress port (ALL), also skipping no-flood ports (FLOOD). */
+static void
+output_flood(struct xlate_ctx *ctx, bool all)
+{
+    const struct ofproto *ofproto = ctx->ofproto;
+
+    for (size_t i = 0; i < ofproto->n_ports; i++) {
+        const struct ofport *p = ofproto->ports[i];
+        if (p != ctx->in && (all || !(p->config & OFPPC_NO_FLOOD))) {
+            output_dp(ctx, p);
+        }
+    }
+}
+
+static void
+output_controller(struct xlate_ctx *ctx, uint16_t max_len, uint8_t reason)
+{
+    if (ctx->in && (ctx->in->config & OFPPC_NO_PACKET_IN)) {
+        trace_note(ctx, "port %s is no-packet-in: not sent to the controller", ctx->in->name);
+        return;
+    }
+    commit(ctx);
+    struct dp_action *a = emit(ctx, DP_ACTION_USERSPACE);
+    if (a) {
+        a->port = reason;
+        a->u.userspace.table_id = ctx->table_id;
+        a->u.userspace.max_len = max_len;
+        uint64_t cookie = ctx->rule ? ctx->rule->cookie : UINT64_MAX;
+        a->u.userspace.cookie = htobe64(cookie);
+    }
+}
+
+/* ---- NORMAL (an L2 learning switch with VLANs). ---- */
+
+static bool
+bitmap_has(const uint64_t *bm, int vlan)
+{
+    return !bm || (bm[vlan / 64] >> (vlan % 64)) & 1;
+}
+
+/* The VLAN a frame with TCI (host order, 0 = untagged) on PORT belongs to, or -1 to drop it. */
+static int
+input_vlan(const struct ofport *port, uint16_t tci)
+{
+    bool tagged = tci & VLAN_CFI;
+    int vid = tci & VLAN_VID_MASK;
+
+    switch (port->vlan_mode) {
+    case PORT_VLAN_ACCESS:
+        return tagged && vid ? -1 : port->tag;
+    case PORT_VLAN_TRUNK:
+        if (!tagged) {
+            return bitmap_has(port->trunks, 0) ? 0 : -1;
+        }
+        return bitmap_has(port->trunks, vid) ? vid : -1;
+    case PORT_VLAN_NATIVE_TAGGED:
+    case PORT_VLAN_NATIVE_UNTAGGED:
+        if (!tagged || !vid) {
+            return port->tag;
+        }
+        return bitmap_has(port->trunks, vid) ? vid : -1;
+    }
+    return -1;
+}
+
+/* Whether PORT carries VLAN, and if so whether frames leave it tagged. */
+static bool
+port_carries_vlan(const struct ofport *port, int vlan, bool *tagged)
+{
+    switch (port->vlan_mode) {
+    case PORT_VLAN_ACCESS:
+        *tagged = false;
+        return vlan == port->tag;
+    case PORT_VLAN_TRUNK:
+        *tagged = vlan != 0;
+        return bitmap_has(port->trunks, vlan);
+    case PORT_VLAN_NATIVE_TAGGED:
+        *tagged = true;
+        return vlan == port->tag || bitmap_has(port->trunks, vlan);
+    case PORT_VLAN_NATIVE_UNTAGGED:
+        *tagged = vlan != port->tag;
+        return vlan == port->tag || bitmap_has(port->trunks, vlan);
+    }
+    return false;
+}
+
+/* Outputs to PORT in VLAN, adding or removing the tag as the port wants. */
+static void
+normal_output(struct xlate_ctx *ctx, const struct ofport *port, int vlan)
+{
+    bool tagged;
+
+    if (!port_carries_vlan(port, vlan, &tagged)) {
+        return;
+    }
+    commit(ctx);
+    bool has_tag = ctx->base.vlan_tci_be & htons(VLAN_CFI);
+    uint16_t want = htons(VLAN_CFI | vlan | (ntohs(ctx->base.vlan_tci_be) & VLAN_PCP_MASK));
+    if (tagged && !has_tag) {
+        struct dp_action *a = emit(ctx, DP_ACTION_PUSH_VLAN);
+        if (a) {
+            a->u.vlan.tpid = htons(ETH_TYPE_VLAN_8021Q);
+            a->u.vlan.tci = htons(VLAN_CFI | vlan);
+        }
+        ctx->base.vlan_tci_be = htons(VLAN_CFI | vlan);
+    } else if (tagged && ctx->base.vlan_tci_be != want) {
+        struct dp_action *a = emit(ctx, DP_ACTION_SET_VLAN_TCI);
+        if (a) {
+            a->u.vlan.tci = htons(VLAN_CFI | vlan);
+            a->u.vlan.tci_mask = htons(VLAN_CFI | VLAN_VID_MASK);
+        }
+        ctx->base.vlan_tci_be = want;
+    } else if (!tagged && has_tag) {
+        emit(ctx, DP_ACTION_POP_VLAN);
+        ctx->base.vlan_tci_be = 0;
+    }
+    output_dp(ctx, port);
+}
+
+static void
+xlate_normal(struct xlate_ctx *ctx)
+{
+    struct ofproto *ofproto = ctx->ofproto;
+    const struct ofport *in = ctx->in;
+    const struct flow *flow = &ctx->flow;
+    uint16_t tci = ntohs(flow->vlan_tci_be);
+
+    /* NORMAL consults the addresses, the VLAN and the ingress port. */
+    memset(&ctx->wc->dl_src, 0xff, sizeof ctx->wc->dl_src);
+    memset(&ctx->wc->dl_dst, 0xff, sizeof ctx->wc->dl_dst);
+    ctx->wc->vlan_tci_be = 0xffff;
+    ctx->wc->in_port = UINT32_MAX;
+
+    int vlan = input_vlan(in, tci);
+    if (vlan < 0) {
+        trace_note(ctx, "dropping VLAN %d packet received on port %s not configured for it",
+                   tci & VLAN_VID_MASK, in->name);
+        return;
+    }
+    bool flood_vlan = ofproto->flood_vlans && bitmap_has(ofproto->flood_vlans, vlan);
+    if (!(flow->dl_src.ea[0] & 1) && !flood_vlan && ctx->may_learn) {
+        if (mac_learning_learn(ofproto->ml, &flow->dl_src, vlan, in->ofp_port, time_msec())) {
+            *ctx->learned = true;
+            trace_note(ctx, "learned that "ETH_FMT" is on port %s in VLAN %d",
+                       ETH_ARGS(flow->dl_src.ea), in->name, vlan);
+        }
+    }
+    uint32_t out = MAC_PORT_NONE;
+    if (!(flow->dl_dst.ea[0] & 1) && !flood_vlan) {
+        out = mac_learning_lookup(ofproto->ml, &flow->dl_dst, vlan);
+    }
+    if (out == MAC_PORT_NONE) {
+        trace_note(ctx, "%s, flooding in VLAN %d", flow->dl_dst.ea[0] & 1
+                   ? "broadcast/multicast destination" : "no learned MAC for destination",
+                   vlan);
+        for (size_t i = 0; i < ofproto->n_ports; i++) {
+            const struct ofport *p = ofproto->ports[i];
+            if (p != in && !(p->config & OFPPC_NO_FLOOD)) {
+                normal_output(ctx, p, vlan);
+            }
+        }
+    } else if (out == in->ofp_port) {
+        trace_note(ctx, "learned destination is on the ingress port: dropping");
+    } else {
+        const struct ofport *p = ofproto_port_find(ofproto, out);
+        trace_note(ctx, "forwarding to learned port %s", p ? p->name : "?");
+        if (p) {
+            normal_output(ctx, p, vlan);
+        }
+    }
+}
+
+/* ---- Actions. ---- */
+
+static void
+xlate_output(struct xlate_ctx *ctx, const struct ofpact *a)
+{
+    switch (a->port) {
+    case OFPP_IN_PORT:
+        if (ctx->in) {
+            output_dp(ctx, ctx->in);
+        }
+        break;
+    case OFPP_NORMAL:
+        if (ctx->in) {
+            xlate_normal(ctx);
+        } else {
+            trace_note(ctx, "NORMAL needs an ingress port: skipped");
+        }
+        break;
+    case OFPP_FLOOD:
+    case OFPP_ALL:
+        ctx->wc->in_port = UINT32_MAX;
+        output_flood(ctx, a->port == OFPP_ALL);
+        break;
+    case OFPP_CONTROLLER: {
+        bool miss = ctx->rule && ctx->rule->priority == 0
+                    && flow_wildcards_is_catchall(&ctx->rule->match.wc);
+        output_controller(ctx, a->max_len, miss ? OFPR_NO_MATCH : OFPR_ACTION);
+        break;
+    }
+    case OFPP_TABLE:
+        xlate_table(ctx, 0, true);
+        break;
+    default: {
+        const struct ofport *p = ofproto_port_find(ctx->ofproto, a->port);
+        /* OpenFlow never sends a packet back out its ingress port unless asked with IN_PORT. */
+        ctx->wc->in_port = UINT32_MAX;
+        if (!p) {
+            trace_note(ctx, "output to nonexistent port %"PRIu32": skipped", a->port);
+        } else if (p == ctx->in) {
+            trace_note(ctx, "skipping output to input port");
+        } else if (p->config & OFPPC_NO_FWD) {
+            trace_note(ctx, "port %s is no-forward: skipped", p->name);
+        } else {
+            output_dp(ctx, p);
+        }
+        break;
+    }
+    }
+}
+
+static void
+xlate_set_field(struct xlate_ctx *ctx, const struct ofpact *a)
+{
+    const struct ofp_field *f = ofp_field_by_id(a->field);
+    uint8_t v[16], d[16];
+
+    if (!ofp_field_prereq_flow(f, &ctx->flow)) {
+        /* The field is absent from this packet: the check consulted its prerequisites. */
+        ctx->wc->dl_type_be = 0xffff;
+        ctx->wc->nw_proto = 0xff;
+        ctx->wc->vlan_tci_be |= htons(VLAN_CFI);
+        trace_note(ctx, "%s is not present in this packet: skipped", f->name);
+        return;
+    }
+    if (!strcmp(f->name, "vlan_vid") || !strcmp(f->name, "vlan_pcp")
+        || !strcmp(f->name, "vlan_tci")) {
+        ctx->wc->vlan_tci_be |= htons(VLAN_CFI);
+        if (!(ctx->flow.vlan_tci_be & htons(VLAN_CFI))) {
+            trace_note(ctx, "packet has no VLAN tag: %s skipped", f->name);
+            return;
+        }
+    }
+    ofp_field_get(f, &ctx->flow, false, v);
+    for (size_t i = 0; i < f->len; i++) {
+        v[i] = (v[i] & ~a->mask[i]) | (a->value[i] & a->mask[i]);
+    }
+    ofp_field_set(f, &ctx->flow, false, v);
+    ofp_field_get(f, &ctx->dirty, true, d);
+    for (size_t i = 0; i < f->len; i++) {
+        d[i] |= a->mask[i];
+    }
+    ofp_field_set(f, &ctx->dirty, true, d);
+}
+
+static void
+xlate_move(struct xlate_ctx *ctx, const struct ofpact *a)
+{
+    const struct ofp_field *src = ofp_field_by_id(a->src_field);
+    const struct ofp_field *dst = ofp_field_by_id(a->field);
+    uint8_t sv[16], sw[16], dv[16], dd[16];
+
+    /* The moved bits come from the packet: match them exactly. */
+    ofp_field_get(src, &ctx->flow, false, sv);
+    ofp_field_get(src, ctx->wc, true, sw);
+    for (unsigned int i = 0; i < a->n_bits; i++) {
+        ofp_bits_set(sw, src->len, a->src_ofs + i, true);
+    }
+    ofp_field_set(src, ctx->wc, true, sw);
+
+    ofp_field_get(dst, &ctx->flow, false, dv);
+    ofp_bits_copy(sv, src->len, a->src_ofs, dv, dst->len, a->ofs, a->n_bits);
+    ofp_field_set(dst, &ctx->flow, false, dv);
+    ofp_field_get(dst, &ctx->dirty, true, dd);
+    for (unsigned int i = 0; i < a->n_bits; i++) {
+        ofp_bits_set(dd, dst->len, a->ofs + i, true);
+    }
+    ofp_field_set(dst, &ctx->dirty, true, dd);
+}
+
+static void
+xlate_action(struct xlate_ctx *ctx, const struct ofpact *a)
+{
+    struct flow *flow = &ctx->flow;
+
+    switch ((enum ofpact_type) a->type) {
+    case OFPACT_OUTPUT:
+        xlate_output(ctx, a);
+        break;
+    case OFPACT_PUSH_VLAN: {
+        commit(ctx);
+        ctx->wc->vlan_tci_be = 0xffff;
+        uint16_t tci = flow->vlan_tci_be & htons(VLAN_CFI) ? flow->vlan_tci_be : 0;
+        struct dp_action *d = emit(ctx, DP_ACTION_PUSH_VLAN);
+        if (d) {
+            d->u.vlan.tpid = htons(a->ethertype);
+            d->u.vlan.tci = tci | htons(VLAN_CFI);
+        }
+        flow->vlan_tci_be = ctx->base.vlan_tci_be = tci | htons(VLAN_CFI);
+        break;
+    }
+    case OFPACT_POP_VLAN:
+        ctx->wc->vlan_tci_be |= htons(VLAN_CFI);
+        if (flow->vlan_tci_be & htons(VLAN_CFI)) {
+            commit(ctx);
+            emit(ctx, DP_ACTION_POP_VLAN);
+            flow->vlan_tci_be = ctx->base.vlan_tci_be = 0;
+        }
+        break;
+    case OFPACT_SET_FIELD:
+        xlate_set_field(ctx, a);
+        break;
+    case OFPACT_REG_MOVE:
+        xlate_move(ctx, a);
+        break;
+    case OFPACT_DEC_TTL:
+        ctx->wc->dl_type_be = 0xffff;
+        if (flow_is_ip(flow)) {
+            commit(ctx);
+            emit(ctx, DP_ACTION_DEC_TTL);
+            if (flow->nw_ttl > 0) {
+                flow->nw_ttl--;
+            }
+            ctx->base.nw_ttl = flow->nw_ttl;
+        }
+        break;
+    case OFPACT_SET_NW_TTL:
+        ctx->wc->dl_type_be = 0xffff;
+        if (flow_is_ip(flow)) {
+            flow->nw_ttl = a->ttl;
+            ctx->dirty.nw_ttl = 0xff;
+        }
+        break;
+    case OFPACT_RESUBMIT: {
+        uint32_t saved_in = flow->in_port;
+        if (a->port != OFPP_IN_PORT) {
+            flow->in_port = a->port;
+        }
+        xlate_table(ctx, a->table == 255 ? ctx->table_id : a->table, true);
+        flow->in_port = saved_in;
+        break;
+    }
+    case OFPACT_GROUP:
+        xlate_group(ctx, a->port);
+        break;
+    case OFPACT_NOTE:
+    case OFPACT_CLEAR_ACTIONS:
+    case OFPACT_WRITE_METADATA:
+    case OFPACT_GOTO_TABLE:
+        break;
+    }
+}
+
+/* Runs one group bucket's actions on a copy of the packet (OpenFlow 1.3.5 §5.6.1): afterwards the
+ * pipeline's view is restored, and whatever the bucket changed in the datapath packet is marked
+ * for restoring at the next output (VLAN tags pushed or popped are undone at once). */
+static void
+xlate_bucket(struct xlate_ctx *ctx, const struct ofp_bucket *b)
+{
+    struct flow saved = ctx->flow;
+
+    commit(ctx);
+    if (ctx->trace) {
+        trace_indent(ctx);
+        ds_put_cstr(ctx->trace, "bucket ");
+        ofp_format_actions(ctx->trace, &b->ofpacts, NULL);
+        ds_put_char(ctx->trace, '\n');
+    }
+    ctx->indent++;
+    for (size_t i = 0; i < b->ofpacts.n; i++) {
+        xlate_action(ctx, &b->ofpacts.acts[i]);
+    }
+    ctx->indent--;
+    /* Changes the bucket made but never sent out are simply forgotten. */
+    memset(&ctx->dirty, 0, sizeof ctx->dirty);
+    bool had_tag = saved.vlan_tci_be & htons(VLAN_CFI);
+    bool has_tag = ctx->base.vlan_tci_be & htons(VLAN_CFI);
+    if (has_tag && !had_tag) {
+        emit(ctx, DP_ACTION_POP_VLAN);
+        ctx->base.vlan_tci_be = 0;
+    } else if (!has_tag && had_tag) {
+        struct dp_action *d = emit(ctx, DP_ACTION_PUSH_VLAN);
+        if (d) {
+            d->u.vlan.tpid = htons(ETH_TYPE_VLAN_8021Q);
+            d->u.vlan.tci = saved.vlan_tci_be;
+        }
+        ctx->base.vlan_tci_be = saved.vlan_tci_be;
+    }
+    /* Fields the bucket rewrote in the packet: put them back when the packet next leaves. */
+    uint8_t *d = (uint8_t *) &ctx->dirty;
+    const uint8_t *x = (const uint8_t *) &ctx->base, *y = (const uint8_t *) &saved;
+    for (size_t i = 0; i < sizeof saved; i++) {
+        d[i] |= x[i] ^ y[i];
+    }
+    ctx->dirty.vlan_tci_be = ctx->base.vlan_tci_be != saved.vlan_tci_be ? 0xffff : 0;
+    ctx->dirty.in_port = 0;
+    ctx->flow = saved;
+}
+
+/* Whether bucket B of a fast-failover group is live: its watch port exists and is up. */
+static bool
+bucket_live(const struct xlate_ctx *ctx, const struct ofp_bucket *b)
+{
+    if (b->watch_port == OFPP_ANY) {
+        return b->watch_group == OFPG_ANY;
+    }
+    const struct ofport *p = ofproto_port_find(ctx->ofproto, b->watch_port);
+    return p && p->dp_port != DP_PORT_NONE && !(p->config & OFPPC_PORT_DOWN);
+}
+
+static void
+xlate_group(struct xlate_ctx *ctx, uint32_t group_id)
+{
+    const struct ofgroup *g = ofproto_group_find(ctx->ofproto, group_id);
+    const struct ofp_group_mod *gm = g ? &g->gm : NULL;
+
+    if (!gm || !gm->n_buckets) {
+        trace_note(ctx, "group %"PRIu32" %s: dropping", group_id, gm ? "has no buckets"
+                   : "does not exist");
+        return;
+    }
+    switch (gm->type) {
+    case OFPGT_ALL:
+        for (size_t i = 0; i < gm->n_buckets; i++) {
+            xlate_bucket(ctx, &gm->buckets[i]);
+        }
+        break;
+    case OFPGT_INDIRECT:
+        xlate_bucket(ctx, &gm->buckets[0]);
+        break;
+    case OFPGT_SELECT: {
+        /* A hash of the 5-tuple picks the bucket, in proportion to the weights: the megaflow
+         * must match the fields hashed. */
+        struct flow *w = ctx->wc;
+        const struct flow *f = &ctx->flow;
+        uint32_t h = f->nw_proto;
+        w->dl_type_be = 0xffff;
+        w->nw_proto = 0xff;
+        w->nw_src_be = w->nw_dst_be = UINT32_MAX;
+        memset(w->ipv6_src, 0xff, sizeof w->ipv6_src);
+        memset(w->ipv6_dst, 0xff, sizeof w->ipv6_dst);
+        w->tp_src_be = w->tp_dst_be = 0xffff;
+        h = h * 31 + f->nw_src_be;
+        h = h * 31 + f->nw_dst_be;
+        for (int i = 0; i < 16; i++) {
+            h = h * 31 + f->ipv6_src[i] + f->ipv6_dst[i] * 7u;
+        }
+        h = h * 31 + f->tp_src_be;
+        h = h * 31 + f->tp_dst_be;
+        h ^= h >> 16;
+        h *= 0x45d9f3bu;
+        h ^= h >> 16;
+        uint32_t total = 0;
+        for (size_t i = 0; i < gm->n_buckets; i++) {
+            total += gm->buckets[i].weight;
+        }
+        if (!total) {
+            trace_note(ctx, "select group %"PRIu32": every bucket has weight 0", group_id);
+            return;
+        }
+        uint32_t pick = h % total;
+        for (size_t i = 0; i < gm->n_buckets; i++) {
+            if (pick < gm->buckets[i].weight) {
+                trace_note(ctx, "select group %"PRIu32": bucket %zu (hash of the 5-tuple)",
+                           group_id, i);
+                xlate_bucket(ctx, &gm->buckets[i]);
+                break;
+            }
+            pick -= gm->buckets[i].weight;
+        }
+        break;
+    }
+    case OFPGT_FF:
+        for (size_t i = 0; i < gm->n_buckets; i++) {
+            if (bucket_live(ctx, &gm->buckets[i])) {
+                trace_note(ctx, "fast-failover group %"PRIu32": bucket %zu is live", group_id,
+                           i);
+                xlate_bucket(ctx, &gm->buckets[i]);
+                return;
+            }
+        }
+        trace_note(ctx, "fast-failover group %"PRIu32": no live bucket: dropping", group_id);
+        break;
+    }
+}
+
+/* The action-set slot of A: actions of one slot replace each other (OpenFlow 1.3.5 §5.10). */
+static int
+set_slot(const struct ofpact *a)
+{
+    return a->type == OFPACT_SET_FIELD ? 100 + a->field : a->type;
+}
+
+/* Execution order of the action set (§5.10): pop, push, dec TTL, set fields, output. */
+static int
+set_order(const struct ofpact *a)
+{
+    switch (a->type) {
+    case OFPACT_POP_VLAN: return 0;
+    case OFPACT_PUSH_VLAN: return 1;
+    case OFPACT_DEC_TTL: return 2;
+    case OFPACT_SET_NW_TTL: case OFPACT_SET_FIELD: return 3;
+    default: return 4;
+    }
+}
+
+static void
+action_set_write(struct xlate_ctx *ctx, const struct ofpact *a)
+{
+    for (size_t i = 0; i < ctx->action_set.n; i++) {
+        if (set_slot(&ctx->action_set.acts[i]) == set_slot(a)) {
+            ctx->action_set.acts[i] = *a;
+            return;
+        }
+    }
+    *ofpacts_put(&ctx->action_set, a->type) = *a;
+}
+
+static void
+action_set_execute(struct xlate_ctx *ctx)
+{
+    if (!ctx->action_set.n) {
+        return;
+    }
+    if (ctx->trace) {
+        trace_indent(ctx);
+        ds_put_cstr(ctx->trace, "executing the action set: ");
+        ofp_format_actions(ctx->trace, &ctx->action_set, NULL);
+        ds_put_char(ctx->trace, '\n');
+    }
+    for (int order = 0; order <= 4; order++) {
+        for (size_t i = 0; i < ctx->action_set.n; i++) {
+            if (set_order(&ctx->action_set.acts[i]) == order) {
+                xlate_action(ctx, &ctx->action_set.acts[i]);
+            }
+        }
+    }
+}
+
+/* Runs a rule's actions: apply-actions now, the rest updates the action set or continues in
+ * another table. APPLY_ONLY (resubmit) still honours every instruction, as Open vSwitch does. */
+static void
+xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts, bool apply_only)
+{
+    int goto_table = -1;
+
+    (void) apply_only;
+    for (size_t i = 0; i < acts->n; i++) {
+        const struct ofpact *a = &acts->acts[i];
+        if (ctx->trace && a->type != OFPACT_GOTO_TABLE) {
+            trace_indent(ctx);
+            if (a->write) {
+                ds_put_cstr(ctx->trace, "write_actions(");
+                ofp_format_action(ctx->trace, a, NULL);
+                ds_put_char(ctx->trace, ')');
+            } else {
+                ofp_format_action(ctx->trace, a, NULL);
+            }
+            ds_put_char(ctx->trace, '\n');
+        }
+        if (a->write) {
+            action_set_write(ctx, a);
+            continue;
+        }
+        switch (a->type) {
+        case OFPACT_CLEAR_ACTIONS:
+            ofpacts_destroy(&ctx->action_set);
+            break;
+        case OFPACT_WRITE_METADATA:
+            ctx->flow.metadata = (ctx->flow.metadata & ~a->metadata_mask)
+                                 | (a->metadata & a->metadata_mask);
+            break;
+        case OFPACT_GOTO_TABLE:
+            goto_table = a->table;
+            break;
+        default:
+            xlate_action(ctx, a);
+            break;
+        }
+    }
+    if (goto_table >= 0) {
+        if (ctx->trace) {
+            trace_indent(ctx);
+            ds_put_format(ctx->trace, "goto_table:%d\n", goto_table);
+        }
+        xlate_table(ctx, goto_table, false);
+    }
+}
+
+/* Looks the flow up in TABLE_ID and runs the matching rule. RESUBMIT: a nested lookup (the
+ * action set is not executed at its end). */
+static void
+xlate_table(struct xlate_ctx *ctx, uint8_t table_id, bool resubmit)
+{
+    struct ofproto *ofproto = ctx->ofproto;
+
+    if (table_id >= OFPROTO_N_TABLES) {
+        return;
+    }
+    if (ctx->depth >= XLATE_MAX_DEPTH || ++ctx->n_lookups > XLATE_MAX_LOOKUPS) {
+        VLOG_WARN_RL(&rl, "bridge %s: over %d nested resubmit/goto_table or %d table lookups "
+                     "in one translation: dropping", ofproto->name, XLATE_MAX_DEPTH,
+                     XLATE_MAX_LOOKUPS);
+        trace_note(ctx, "over %d nested resubmits or %d lookups: dropping", XLATE_MAX_DEPTH,
+                   XLATE_MAX_LOOKUPS);
+        ctx->out->n = 0;
+        ctx->overflow = true;
+        return;
+    }
+    struct oftable *t = &ofproto->tables[table_id];
+    uint8_t saved_table = ctx->table_id;
+    const struct rule *saved_rule = ctx->rule;
+    struct rule *rule;
+
+    /* Fields set by the pipeline (regs, metadata) are zero in the datapath's key, so matching
+     * on them in the wildcards is harmless. */
+    rule = oftable_lookup(t, &ctx->flow, ctx->wc);
+    t->n_lookup++;
+    ctx->table_id = table_id;
+    ctx->depth++;
+    ctx->indent += resubmit;
+    if (ctx->trace) {
+        ds_put_char_multiple(ctx->trace, ' ', 4 * ctx->indent);
+        ds_put_format(ctx->trace, "%2d. ", table_id);
+        if (rule) {
+            size_t len = ctx->trace->len;
+            ofp_format_match(ctx->trace, &rule->match, OFP_DEFAULT_PRIORITY, NULL);
+            if (ctx->trace->len > len) {
+                ds_put_cstr(ctx->trace, ", ");
+            }
+            ds_put_format(ctx->trace, "priority %u", rule->priority);
+            if (rule->cookie) {
+                ds_put_format(ctx->trace, ", cookie %#"PRIx64, rule->cookie);
+            }
+            ds_put_char(ctx->trace, '\n');
+        } else {
+            ds_put_cstr(ctx->trace, "No match.\n");
+            trace_indent(ctx);
+            ds_put_cstr(ctx->trace, "drop\n");
+        }
+    }
+    if (rule) {
+        t->n_matched++;
+        if (ctx->n_rule_ids < ARRAY_SIZE(ctx->rule_ids)) {
+            ctx->rule_ids[ctx->n_rule_ids++] = rule->id;
+        }
+        ctx->rule = rule;
+        xlate_actions(ctx, &rule->ofpacts, resubmit);
+    }
+    ctx->depth--;
+    ctx->indent -= resubmit;
+    ctx->table_id = saved_table;
+    ctx->rule = saved_rule;
+    (void) resubmit;
+}
+
+int
+ofproto_xlate(struct ofproto *ofproto, const struct ofport *in, const struct flow *flow,
+              struct dp_upcall_result *res, bool may_learn, bool *learned, struct ds *trace)
+{
+    struct xlate_ctx ctx;
+
+    memset(&ctx, 0, sizeof ctx);
+    ctx.ofproto = ofproto;
+    ctx.in = in;
+    ctx.flow = *flow;
+    ctx.flow.in_port = in->ofp_port;
+    ctx.base = ctx.flow;
+    ctx.wc = &res->wc;
+    ctx.out = &res->actions;
+    ctx.may_learn = may_learn;
+    ctx.learned = learned;
+    ctx.trace = trace;
+    ofpacts_init(&ctx.action_set);
+
+    /* Every translation depends on the ingress port: megaflows always match it. */
+    res->wc.in_port = UINT32_MAX;
+    if (in->config & (OFPPC_PORT_DOWN | OFPPC_NO_RECV)) {
+        if (trace) {
+            ds_put_format(trace, " port %s is %s (port-mod): dropping what it receives\n",
+                          in->name, in->config & OFPPC_PORT_DOWN ? "down" : "no-receive");
+        }
+    } else if (ofproto->fail_open) {
+        if (trace) {
+            ds_put_cstr(trace, " 0. fail-open: no controller reachable, switching with NORMAL\n");
+        }
+        xlate_normal(&ctx);
+    } else {
+        xlate_table(&ctx, 0, false);
+    }
+    action_set_execute(&ctx);
+    ofpacts_destroy(&ctx.action_set);
+    /* Registers and metadata are zero in every datapath key, so the megaflow need not (and,
+     * for a readable megaflow, should not) mention them. */
+    memset(res->wc.regs, 0, sizeof res->wc.regs);
+    res->wc.metadata = 0;
+    res->rule_id = ctx.n_rule_ids ? ofproto_rule_combo_id(ctx.rule_ids, ctx.n_rule_ids) : 0;
+    return 0;
+}
+
+void
+ofproto_xlate_actions(struct ofproto *ofproto, const struct ofport *in, uint32_t in_port,
+                      const struct flow *flow, const struct ofpacts *ofpacts,
+                      struct dp_upcall_result *res)
+{
+    struct xlate_ctx ctx;
+    bool learned = false;
+
+    memset(&ctx, 0, sizeof ctx);
+    ctx.ofproto = ofproto;
+    ctx.in = in;
+    ctx.flow = *flow;
+    ctx.flow.in_port = in ? in->ofp_port : in_port;
+    ctx.base = ctx.flow;
+    ctx.wc = &res->wc;
+    ctx.out = &res->actions;
+    ctx.learned = &learned;
+    ofpacts_init(&ctx.action_set);
+    xlate_actions(&ctx, ofpacts, true);
+    action_set_execute(&ctx);
+    ofpacts_destroy(&ctx.action_set);
+}
+
+/* ---- Formatting datapath actions (ofproto/trace). ---- */
+
+void
+ofproto_format_dp_actions(struct ds *s, const struct dp_action *acts, size_t n)
+{
+    char buf[INET6_ADDRSTRLEN];
+
+    if (!n) {
+        ds_put_cstr(s, "drop");
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct dp_action *a = &acts[i];
+        const uint8_t *m = a->u.mac;
+        if (i) {
+            ds_put_char(s, ',');
+        }
+        switch ((enum dp_action_type) a->type) {
+        case DP_ACTION_OUTPUT:
+            ds_put_format(s, "%"PRIu32, a->port);
+            break;
+        case DP_ACTION_USERSPACE:
+            ds_put_format(s, "userspace(controller(reason=%s,table=%u,max_len=%u,"
+                          "cookie=%#"PRIx64"))",
+                          a->port == OFPR_NO_MATCH ? "no_match" : "action",
+                          a->u.userspace.table_id, a->u.userspace.max_len,
+                          be64toh(a->u.userspace.cookie));
+            break;
+        case DP_ACTION_PUSH_VLAN:
+            ds_put_format(s, "push_vlan(vid=%u,pcp=%u)", ntohs(a->u.vlan.tci) & VLAN_VID_MASK,
+                          ntohs(a->u.vlan.tci) >> VLAN_PCP_SHIFT);
+            if (a->u.vlan.tpid != htons(ETH_TYPE_VLAN_8021Q)) {
+                ds_chomp(s, ')');
+                ds_put_format(s, ",tpid=0x%04x)", ntohs(a->u.vlan.tpid));
+            }
+            break;
+        case DP_ACTION_POP_VLAN:
+            ds_put_cstr(s, "pop_vlan");
+            break;
+        case DP_ACTION_SET_ETH_SRC:
+        case DP_ACTION_SET_ETH_DST:
+            ds_put_format(s, "set(eth(%s="ETH_FMT"))",
+                          a->type == DP_ACTION_SET_ETH_SRC ? "src" : "dst", ETH_ARGS(m));
+            break;
+        case DP_ACTION_SET_VLAN_TCI:
+            ds_put_format(s, "set(vlan(vid=%u,pcp=%u))", ntohs(a->u.vlan.tci) & VLAN_VID_MASK,
+                          ntohs(a->u.vlan.tci) >> VLAN_PCP_SHIFT);
+            break;
+        case DP_ACTION_SET_IPV4_SRC:
+        case DP_ACTION_SET_IPV4_DST:
+            inet_ntop(AF_INET, &a->u.be32, buf, sizeof buf);
+            ds_put_format(s, "set(ipv4(%s=%s))",
+                          a->type == DP_ACTION_SET_IPV4_SRC ? "src" : "dst", buf);
+            break;
+        case DP_ACTION_SET_IPV6_SRC:
+        case DP_ACTION_SET_IPV6_DST:
+            inet_ntop(AF_INET6, a->u.ip6, buf, sizeof buf);
+            ds_put_format(s, "set(ipv6(%s=%s))",
+                          a->type == DP_ACTION_SET_IPV6_SRC ? "src" : "dst", buf);
+            break;
+        case DP_ACTION_SET_IP_DSCP:
+            ds_put_format(s, "set(ip(dscp=%u))", a->u.u8);
+            break;
+        case DP_ACTION_SET_IP_ECN:
+            ds_put_format(s, "set(ip(ecn=%u))", a->u.u8);
+            break;
+        case DP_ACTION_SET_IP_TTL:
+            ds_put_format(s, "set(ip(ttl=%u))", a->u.u8);
+            break;
+        case DP_ACTION_DEC_TTL:
+            ds_put_cstr(s, "dec_ttl");
+            break;
+        case DP_ACTION_SET_L4_SRC:
+        case DP_ACTION_SET_L4_DST:
+            ds_put_format(s, "set(l4(%s=%u))", a->type == DP_ACTION_SET_L4_SRC ? "src" : "dst",
+                          ntohs(a->u.be16));
+            break;
+        case DP_ACTION_METER:
+            ds_put_format(s, "meter(%"PRIu32")", a->port);
+            break;
+        case DP_ACTION_RECIRC:
+            ds_put_format(s, "recirc(%#"PRIx32")", a->port);
+            break;
+        default:
+            ds_put_format(s, "action%u", a->type);
+            break;
+        }
+    }
+}
+
+/* ---- ofproto/trace. ---- */
+
+static bool
+trace_port_cb(void *ofproto_, const char *name, uint32_t *port)
+{
+    struct ofproto *ofproto = ofproto_;
+    for (size_t i = 0; i < ofproto->n_ports; i++) {
+        if (!strcmp(ofproto->ports[i]->name, name)) {
+            *port = ofproto->ports[i]->ofp_port;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+ofproto_trace(struct unixctl_conn *conn, int argc, const char *argv[], void *aux)
+{
+    struct ofproto *ofproto = ofproto_lookup(argv[1]);
+    struct ofp_flow_stats_request fsr;
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    char *error;
+
+    (void) aux;
+    if (!ofproto) {
+        error = xasprintf("no such bridge \"%s\" (see uvs-vsctl list-br)", argv[1]);
+        unixctl_command_reply_error(conn, error);
+        free(error);
+        return;
+    }
+    error = ofp_parse_flow_stats_request(argv[2], false, trace_port_cb, ofproto, &fsr);
+    if (error) {
+        char *msg = xasprintf("%s (the flow uses ovs-ofctl syntax, e.g. "
+                              "\"in_port=1,dl_dst=ff:ff:ff:ff:ff:ff\")", error);
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+        free(error);
+        return;
+    }
+    pthread_mutex_lock(&ofproto->mutex);
+    const struct ofport *in = fsr.match.wc.in_port
+                              ? ofproto_port_find(ofproto, fsr.match.flow.in_port) : NULL;
+    if (!in) {
+        pthread_mutex_unlock(&ofproto->mutex);
+        unixctl_command_reply_error(conn, fsr.match.wc.in_port
+                                    ? "in_port: no such port on this bridge"
+                                    : "the flow must give in_port (e.g. \"in_port=1,...\")");
+        return;
+    }
+    struct flow flow = fsr.match.flow;
+    if (argc > 3) {
+        /* A packet in hex: its headers give the flow; the FLOW argument gives in_port. */
+        size_t n = 0, cap = strlen(argv[3]) / 2 + 1;
+        uint8_t *pkt = xmalloc(cap);
+        for (const char *p = argv[3]; *p;) {
+            unsigned int byte;
+            if (strchr(" .:", *p)) {
+                p++;
+                continue;
+            }
+            if (sscanf(p, "%2x", &byte) != 1 || !p[1]) {
+                pthread_mutex_unlock(&ofproto->mutex);
+                free(pkt);
+                unixctl_command_reply_error(conn, "PACKET: expected hex bytes (e.g. "
+                                            "ffffffffffff0200...)");
+                return;
+            }
+            pkt[n++] = byte;
+            p += 2;
+        }
+        flow_extract(pkt, n, in->dp_port, &flow);
+        free(pkt);
+    }
+    struct dp_upcall_result *res = xzalloc(sizeof *res);
+    bool learned = false;
+    struct ds rules = DS_EMPTY_INITIALIZER;
+
+    ofproto_xlate(ofproto, in, &flow, res, false, &learned, &rules);
+
+    flow.in_port = in->ofp_port;
+    char *fs = flow_to_string(&flow, NULL);
+    ds_put_format(&ds, "Flow: %s\n\nbridge(\"%s\")\n", fs ? fs : "", ofproto->name);
+    free(fs);
+    ds_put_char_multiple(&ds, '-', strlen(ofproto->name) + 10);
+    ds_put_char(&ds, '\n');
+    ds_put_cstr(&ds, ds_cstr(&rules));
+
+    /* The megaflow is in the datapath's terms: in_port is the datapath port number. */
+    flow.in_port = in->dp_port;
+    struct flow masked;
+    flow_apply_mask(&masked, &flow, &res->wc);
+    char *mf = flow_to_string(&masked, &res->wc);
+    ds_put_format(&ds, "\nMegaflow: %s\nDatapath actions: ", mf ? mf : "");
+    free(mf);
+    ofproto_format_dp_actions(&ds, res->actions.a, res->actions.n);
+    ds_put_char(&ds, '\n');
+    pthread_mutex_unlock(&ofproto->mutex);
+
+    unixctl_command_reply(conn, ds_cstr(&ds));
+    ds_destroy(&rules);
+    ds_destroy(&ds);
+    free(res);
+}
+
+void
+ofproto_xlate_register_unixctl(void)
+{
+    unixctl_command_register("ofproto/trace", "BRIDGE FLOW [PACKET]", 2, 3, ofproto_trace, NULL);
+}

@@ -1,0 +1,206 @@
+/*
+ * dpif-netdev-private — the datapath's internal types, shared by dpif-netdev.c (threads, packet
+ * path, configuration) and dpif-netdev-show.c (statistics and flow dumps). Not for other modules:
+ * the public interface is pmd/dpif-netdev.h.
+ *
+ * Thread-safety of each struct is stated at the struct; in short: the main thread owns struct
+ * dp_netdev and the port table (under dp->mutex); each PMD owns its struct pmd_thread's private
+ * part, its EMC and its classifier; counters are relaxed atomics written by one thread.
+ */
+#ifndef UVS_DPIF_NETDEV_PRIVATE_H
+#define UVS_DPIF_NETDEV_PRIVATE_H 1
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "lib/util.h"
+#include "pmd/dp-flow.h"
+#include "pmd/dpcls.h"
+#include "pmd/dpif-netdev.h"
+#include "pmd/emc.h"
+#include "pmd/netdev-dpdk.h"
+
+#define PMD_BURST 32
+#define PMD_MAX 64
+#define STATS_RING_SIZE 65536
+#define STATS_PUSH_MSEC 250
+#define DEFAULT_FLOW_LIMIT 200000
+#define DEFAULT_EMC_INV_PROB 100
+#define RELOAD_TIMEOUT_MSEC 5000
+#define SYNC_TIMEOUT_MSEC 2000
+#define DEFAULT_MAX_IDLE_MSEC 10000
+#define OVER_LIMIT_MAX_IDLE_MSEC 100
+#define AGE_INTERVAL_MSEC 500     /* How often a PMD looks for idle megaflows (a full walk). */
+#define AGE_MAX_PER_PASS 4096     /* Megaflows removed per aging pass, at most (bounded work). */
+#define PI_RING_SIZE 1024         /* Packet-ins queued per PMD. */
+#define MAIN_PI_MAX 256           /* Packet-ins queued by dp_netdev_execute(). */
+#define RECIRC_MAX_DEPTH 6
+#define EMC_WINDOW 65536          /* Adaptive EMC: lookups per probe window. */
+#define EMC_MIN_HIT_INV 4         /* Bypass the EMC when fewer than 1 in 4 lookups hit... */
+#define EMC_BYPASS_BATCHES 65536  /* ...for this many batches (about 2M packets). */
+#define SYSCALL_RXQ_EVERY 32      /* Poll tap (system call) queues once per this many loops. */
+#define OFPR_INVALID_TTL_ 2       /* OpenFlow 1.3.5 §7.4.1 ofp_packet_in_reason. */
+
+/* ---- Types. ---- */
+
+/* A port. Written by the main thread; PMDs read 'dev', 'dp_port' and the atomic drop counters.
+ * A port pointer stays valid until every PMD acknowledged the reload that stopped using it. */
+struct dp_port {
+    uint32_t dp_port;
+    char *name;
+    void *aux;                      /* Upcall context (the bridge's port). */
+    struct netdev_dpdk *dev;
+    bool link_up;                   /* __atomic: refreshed by the main thread every second. */
+    uint64_t drops[DP_N_DROP_REASONS];  /* __atomic relaxed adds from PMDs. */
+};
+
+/* One rx queue in a PMD's poll list. */
+struct pmd_rxq {
+    struct dp_port *port;
+    uint16_t qid;
+    uint16_t stat_idx;              /* Index in pmd_thread.rxq_stats. */
+};
+
+/* Per-rxq processing cycles, published by the PMD for pmd-rxq-show: entries [0, n_rxq_stats) are
+ * rewritten by the PMD when it takes a new poll list; 'cycles' is a relaxed atomic counter. */
+#define PMD_MAX_RXQ_STATS 64
+struct pmd_rxq_stat {
+    uint32_t dp_port;
+    uint16_t qid;
+    uint64_t cycles;                /* __atomic: rte_rdtsc() cycles spent on its bursts. */
+    uint64_t since_tsc;             /* When the PMD took the queue. */
+};
+
+/* Per-PMD counters. Written by the PMD with relaxed stores, read by the main thread. */
+enum pmd_stat {
+    PMD_STAT_RX,
+    PMD_STAT_EMC_HIT,
+    PMD_STAT_MEGAFLOW_HIT,
+    PMD_STAT_MISS,
+    PMD_STAT_UPCALL_OK,
+    PMD_STAT_UPCALL_FAIL,
+    PMD_STAT_NOT_INSTALLED,
+    PMD_STAT_TX_BATCHES,
+    PMD_STAT_TX_PACKETS,
+    PMD_STAT_CYCLES_IDLE,
+    PMD_STAT_CYCLES_BUSY,
+    PMD_STAT_FLUSHES,
+    PMD_STAT_AGED,
+    PMD_STAT_EMC_BYPASSES,
+    PMD_STAT_SUBTABLE_PROBES,
+    PMD_STAT_ITERATIONS,            /* Poll loop iterations. */
+    PMD_STAT_BUSY_ITERATIONS,       /* Iterations that received packets. */
+    PMD_STAT_RX_BATCHES,            /* Non-empty rx bursts. */
+    PMD_N_STATS
+};
+
+/* Output batch for one port. */
+struct pmd_txbuf {
+    uint16_t n;
+    struct rte_mbuf *pkts[PMD_BURST];
+};
+
+struct stats_entry {
+    uint64_t rule_id;
+    uint64_t packets;
+    uint64_t bytes;
+    int64_t used;
+};
+
+struct pmd_thread {
+    struct dp_netdev *dp;
+    unsigned core_id;
+    unsigned index;                 /* Tx queue id. */
+    pthread_t thread;
+    bool exit_requested;            /* __atomic. */
+
+    /* Poll list handed over by the main thread under 'mutex'. */
+    pthread_mutex_t mutex;
+    struct pmd_rxq *pending_rxqs;
+    unsigned n_pending_rxqs;
+    uint64_t reload_done;           /* __atomic: last reload_seq acted on. */
+    uint64_t gen_done;              /* __atomic: last cache_gen fully applied (sync_caches). */
+
+    /* Private to the PMD thread. */
+    struct pmd_rxq *rxqs;
+    unsigned n_rxqs;
+    uint64_t reload_seen;
+    uint64_t cache_gen;
+    struct emc_cache *emc;
+    struct dpcls *cls;
+    struct pmd_txbuf *txbufs;       /* [DP_MAX_PORTS] */
+    uint32_t *touched;              /* Ports with pending output. */
+    unsigned n_touched;
+    uint64_t next_push_tsc;
+    long long now;                  /* time_msec(), refreshed every few iterations. */
+
+    struct rte_ring *stats_ring;    /* PMD -> main: rule counter deltas. */
+    struct rte_ring *pi_ring;       /* PMD -> main: struct dp_pi_msg * (packet-ins). */
+    long long next_age;             /* time_msec() of the next aging pass. */
+    uint32_t emc_bypass;            /* Batches left to skip the EMC (adaptive EMC). */
+    uint64_t emc_win_lookups;       /* EMC lookups / hits in the current probe window. */
+    uint64_t emc_win_hits;
+    uint64_t stats_ring_full;
+
+    /* Dump request from the main thread: 'dump_req' set by main, cleared by PMD when done. */
+    struct ds *dump_req;            /* __atomic. */
+    struct ds *dump_ds;             /* PMD-private: the dump in progress. */
+
+    struct pmd_rxq_stat rxq_stats[PMD_MAX_RXQ_STATS];
+    unsigned n_rxq_stats;           /* __atomic. */
+
+    struct dp_upcall_result upcall_res;   /* PMD-private scratch for upcalls (large). */
+
+    uint64_t stats[PMD_N_STATS];
+    uint64_t stats_base[PMD_N_STATS];  /* Main thread: values at the last pmd-stats-clear. */
+};
+
+struct dp_netdev {
+    pthread_mutex_t mutex;          /* Protects ports[] changes and PMD list (main thread). */
+    struct dp_port *ports[DP_MAX_PORTS];  /* __atomic loads by PMDs. */
+    unsigned n_ports;
+    struct pmd_thread *pmds[PMD_MAX];
+    unsigned n_pmds;
+    char *pmd_spec;
+    uint64_t reload_seq;            /* __atomic. */
+    uint64_t cache_gen;             /* __atomic. */
+    uint32_t emc_inv_prob;          /* __atomic. */
+    uint32_t flow_limit;            /* __atomic. */
+    uint32_t max_idle;              /* __atomic, msec. */
+    dp_upcall_cb *upcall_cb;
+    dp_stats_cb *stats_cb;
+    dp_meter_cb *meter_cb;
+    dp_packet_in_cb *packet_in_cb;
+    int pi_pipe[2];                 /* PMD -> main wake-up for packet-ins (non-blocking). */
+    bool pi_wake;                   /* __atomic: a wake-up byte is in the pipe. */
+    struct dp_pi_msg *main_pi[MAIN_PI_MAX];   /* Main thread's own packet-ins (execute). */
+    unsigned n_main_pi;
+    unsigned n_dp_created;
+    long long next_link_check;      /* msec */
+};
+
+
+static inline void
+pmd_stat_add(struct pmd_thread *pmd, enum pmd_stat s, uint64_t n)
+{
+    __atomic_store_n(&pmd->stats[s], pmd->stats[s] + n, __ATOMIC_RELAXED);
+}
+
+static inline void
+port_drop(struct dp_port *port, enum dp_drop_reason r, uint64_t n)
+{
+    if (port) {
+        __atomic_fetch_add(&port->drops[r], n, __ATOMIC_RELAXED);
+    }
+}
+
+/* Formats datapath actions (dpif-netdev-show.c). */
+void dp_format_actions(struct ds *, const struct dp_action *, uint32_t n);
+/* Appends megaflow FLOW to the dump in progress on PMD_ (a struct pmd_thread *). PMD thread. */
+void pmd_dump_flow(struct dp_flow *flow, void *pmd_);
+
+#endif
