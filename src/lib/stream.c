@@ -359,34 +359,37 @@ parse_passive_tcp(const char *target, struct sockaddr_storage *ss, socklen_t *le
     return error;
 }
 
+typedef char *inet_parse_func(const char *, struct sockaddr_storage *, socklen_t *);
+
+/* Checks the address of a tcp:/ssl:/ptcp:/pssl: NAME (what follows its PREFIX_LEN-byte method) with
+ * PARSE and, for SSL, that the SSL configuration loads. Returns NULL or a malloc'd message. */
+static char *
+verify_inet_name(const char *name, size_t prefix_len, inet_parse_func *parse, bool ssl)
+{
+    struct sockaddr_storage ss;
+    socklen_t len;
+    char *error = parse(name + prefix_len, &ss, &len);
+
+    if (!error && ssl) {
+        ssl_get_ctx(&error);
+    }
+    if (error) {
+        char *e = xasprintf("%s: %s", name, error);
+        free(error);
+        return e;
+    }
+    return NULL;
+}
+
 char *
 stream_verify_name(const char *name)
 {
     if (!strncmp(name, "unix:", 5)) {
         return name[5] ? NULL : xasprintf("\"%s\": socket path is missing", name);
     } else if (!strncmp(name, "tcp:", 4)) {
-        struct sockaddr_storage ss;
-        socklen_t len;
-        char *error = parse_active_tcp(name + 4, &ss, &len);
-        if (error) {
-            char *e = xasprintf("%s: %s", name, error);
-            free(error);
-            return e;
-        }
-        return NULL;
+        return verify_inet_name(name, 4, parse_active_tcp, false);
     } else if (!strncmp(name, "ssl:", 4)) {
-        struct sockaddr_storage ss;
-        socklen_t len;
-        char *error = parse_active_tcp(name + 4, &ss, &len);
-        if (!error) {
-            ssl_get_ctx(&error);
-        }
-        if (error) {
-            char *e = xasprintf("%s: %s", name, error);
-            free(error);
-            return e;
-        }
-        return NULL;
+        return verify_inet_name(name, 4, parse_active_tcp, true);
     }
     return xasprintf("\"%s\": unknown connection method (expected unix:PATH, tcp:IP:PORT or "
                      "ssl:IP:PORT)", name);
@@ -398,28 +401,9 @@ pstream_verify_name(const char *name)
     if (!strncmp(name, "punix:", 6)) {
         return name[6] ? NULL : xasprintf("\"%s\": socket path is missing", name);
     } else if (!strncmp(name, "ptcp:", 5)) {
-        struct sockaddr_storage ss;
-        socklen_t len;
-        char *error = parse_passive_tcp(name + 5, &ss, &len);
-        if (error) {
-            char *e = xasprintf("%s: %s", name, error);
-            free(error);
-            return e;
-        }
-        return NULL;
+        return verify_inet_name(name, 5, parse_passive_tcp, false);
     } else if (!strncmp(name, "pssl:", 5)) {
-        struct sockaddr_storage ss;
-        socklen_t len;
-        char *error = parse_passive_tcp(name + 5, &ss, &len);
-        if (!error) {
-            ssl_get_ctx(&error);
-        }
-        if (error) {
-            char *e = xasprintf("%s: %s", name, error);
-            free(error);
-            return e;
-        }
-        return NULL;
+        return verify_inet_name(name, 5, parse_passive_tcp, true);
     }
     return xasprintf("\"%s\": unknown listening method (expected punix:PATH, ptcp:PORT[:IP] or "
                      "pssl:PORT[:IP])", name);
