@@ -36,6 +36,7 @@
 #include "ofproto/ofp-parse.h"
 #include "ofproto/ofp-print.h"
 #include "uvs-config.h"
+#include "ofctl.h"
 
 /* ---------------------------------------------------------------------------------------------
  * Options.
@@ -61,18 +62,10 @@ should_show_names(void)
  * A blocking OpenFlow connection.
  * ------------------------------------------------------------------------------------------- */
 
-struct vconn {
-    const char *target;        /* SWITCH as the user wrote it, for messages. */
-    char *name;                /* Stream name. */
-    struct stream *stream;
-    struct ofpbuf rx;
-    uint8_t version;
-};
-
 /* One counter for all connections, as ovs-ofctl (each HELLO takes one). */
 static uint32_t xid_seq;
 
-static uint32_t
+uint32_t
 alloc_xid(void)
 {
     return ++xid_seq;
@@ -102,7 +95,7 @@ vconn_poll(struct vconn *vc, short events)
     }
 }
 
-static void
+void
 vconn_send(struct vconn *vc, const struct ofpbuf *b)
 {
     size_t sent = 0;
@@ -120,7 +113,7 @@ vconn_send(struct vconn *vc, const struct ofpbuf *b)
 }
 
 /* Receives one message into MSG (cleared first). Answers echo requests by itself. */
-static void
+void
 vconn_recv(struct vconn *vc, struct ofpbuf *msg)
 {
     for (;;) {
@@ -158,7 +151,7 @@ vconn_recv(struct vconn *vc, struct ofpbuf *msg)
 }
 
 /* Reports the OpenFlow error in MSG, received for a request described by WHAT, and exits. */
-static void __attribute__((noreturn))
+void
 report_error(const struct vconn *vc, const struct ofpbuf *msg, const char *what)
 {
     struct ofperr e, err;
@@ -176,7 +169,7 @@ report_error(const struct vconn *vc, const struct ofpbuf *msg, const char *what)
               ofperr_type_name(e.type), ofperr_code_name(e), what, ofperr_description(e));
 }
 
-static void
+void
 vconn_open(const char *target, struct vconn *vc)
 {
     struct ofpbuf b;
@@ -219,7 +212,7 @@ vconn_open(const char *target, struct vconn *vc)
     ofpbuf_uninit(&b);
 }
 
-static void
+void
 vconn_close(struct vconn *vc)
 {
     stream_close(vc->stream);
@@ -243,12 +236,8 @@ recv_reply(struct vconn *vc, uint32_t xid, struct ofpbuf *msg, const char *what)
     }
 }
 
-/* Sends the multipart REQUEST (whose xid is XID) and calls CB for each reply message until the
- * last one. */
-typedef void multipart_cb(struct vconn *, const struct ofpbuf *msg, const struct ofp_multipart *,
-                          void *aux);
 
-static void
+void
 multipart_transact(struct vconn *vc, struct ofpbuf *request, uint32_t xid, const char *what,
                    multipart_cb *cb, void *aux)
 {
@@ -270,7 +259,7 @@ multipart_transact(struct vconn *vc, struct ofpbuf *request, uint32_t xid, const
     ofpbuf_uninit(&msg);
 }
 
-static void
+void
 decode_failed(const struct vconn *vc, const char *what, struct ofperr err)
 {
     uvs_fatal(0, "%s: could not decode the %s (%s)", vc->target, what, ofperr_code_name(err));
@@ -1548,6 +1537,12 @@ static const struct command commands[] = {
     { "mod-group", 2, 2, cmd_mod_group, "SWITCH GROUP" },
     { "del-groups", 1, 2, cmd_del_groups, "SWITCH [group_id=N]" },
     { "dump-groups", 1, 1, cmd_dump_groups, "SWITCH" },
+    { "add-meter", 2, 2, cmd_add_meter, "SWITCH METER" },
+    { "mod-meter", 2, 2, cmd_mod_meter, "SWITCH METER" },
+    { "del-meters", 1, 2, cmd_del_meters, "SWITCH [meter=N]" },
+    { "dump-meters", 1, 2, cmd_dump_meters, "SWITCH [meter=N]" },
+    { "meter-stats", 1, 2, cmd_meter_stats, "SWITCH [meter=N]" },
+    { "meter-features", 1, 1, cmd_meter_features, "SWITCH" },
 };
 
 static void __attribute__((noreturn))
@@ -1577,6 +1572,13 @@ usage(void)
            "  mod-group SWITCH GROUP      replace a group's type and buckets\n"
            "  del-groups SWITCH [group_id=N]  delete a group (all without an id)\n"
            "  dump-groups SWITCH          print the groups\n"
+           "  add-meter SWITCH METER      add a meter (meter=N,pktps,burst,band=type=drop,rate=R,\n"
+           "                              burst_size=B; kbps by default)\n"
+           "  mod-meter SWITCH METER      replace a meter's flags and bands\n"
+           "  del-meters SWITCH [meter=N]  delete a meter and its flows (all without an id)\n"
+           "  dump-meters SWITCH [meter=N]  print meter configurations\n"
+           "  meter-stats SWITCH [meter=N]  print meter statistics\n"
+           "  meter-features SWITCH       print what meters the switch supports\n"
            "  mod-port SWITCH PORT ACTION  up, down, [no-]receive, [no-]forward, [no-]flood,\n"
            "                              [no-]packet-in\n"
            "\nFLOW uses the ovs-ofctl syntax, e.g. \"priority=100,in_port=1,ip,"

@@ -17,6 +17,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "lib/poll-loop.h"
 #include "lib/stream.h"
@@ -350,6 +351,27 @@ jsonrpc_send(struct jsonrpc *rpc, struct jsonrpc_msg *msg)
     free(s);
     jsonrpc_run(rpc);
     return rpc->status;
+}
+
+int
+jsonrpc_send_serialized(struct jsonrpc *rpc, const struct iovec *parts, size_t n_parts)
+{
+    if (rpc->status) {
+        return rpc->status;
+    }
+    for (size_t i = 0; i < n_parts; i++) {
+        ds_put_buffer(&rpc->tx, parts[i].iov_base, parts[i].iov_len);
+    }
+    if (vlog_is_enabled(&this_module, VLL_DBG)) {
+        size_t len = 0;
+        for (size_t i = 0; i < n_parts; i++) {
+            len += parts[i].iov_len;
+        }
+        const char *start = rpc->tx.s + rpc->tx.len - len;
+        VLOG_DBG("%s: send (pre-serialized, %zu bytes) %.*s%s", rpc->name, len,
+                 (int) UVS_MIN(len, 1024), start, len > 1024 ? "..." : "");
+    }
+    return 0;
 }
 
 /* Advances the scanner over rpc->rx. Returns true with *ENDP (one past the last byte) when a complete

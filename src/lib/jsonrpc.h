@@ -63,6 +63,16 @@ void jsonrpc_run(struct jsonrpc *);
 void jsonrpc_wait(struct jsonrpc *);
 /* Queues MSG for sending. Returns 0, or -errno if the connection has failed (MSG is freed anyway). */
 int jsonrpc_send(struct jsonrpc *, struct jsonrpc_msg *msg);
+/* Queues one message that the caller has already serialized, as the concatenation of the N_PARTS
+ * byte ranges PARTS[i] (lengths in bytes; the bytes are copied, nothing is taken). The caller
+ * guarantees that together they are exactly one JSON-RPC message (RFC 7047 §4) in compact JSON.
+ * This lets a sender that delivers the same payload to many connections (monitor fan-out,
+ * RFC 7047 §4.1.6 "update") serialize it once and wrap only a per-connection envelope around it.
+ * Unlike jsonrpc_send() it does not write at once: the message leaves with the next jsonrpc_run(),
+ * so several messages queued in one poll-loop iteration go out in one write. Returns 0, or the
+ * -errno that killed the connection (nothing is queued then). */
+struct iovec;
+int jsonrpc_send_serialized(struct jsonrpc *, const struct iovec *parts, size_t n_parts);
 /* Receives one message: 0 and *msgp set, -EAGAIN when none is complete, EOF as -EPIPE, a JSON or
  * protocol error as -EPROTO (logged with what was wrong), a message larger than the limit
  * (jsonrpc_set_max_msg_size(), default 64 MiB) as -EMSGSIZE.

@@ -15,6 +15,8 @@
 #include "lib/util.h"
 #include "lib/vlog.h"
 #include "ofproto/ofp-group.h"
+#include "ofproto/ofp-meter.h"
+#include "ofproto/ofproto-meter.h"
 #include "ofproto/ofp-msgs.h"
 #include "ofproto/ofp-print.h"
 #include "ofproto/ofproto.h"
@@ -586,6 +588,18 @@ group_desc_cb(void *w, const struct ofp_group_mod *gm)
     ofp_mp_put_group_desc(w, gm);
 }
 
+static void
+meter_config_cb(void *w, const struct ofp_meter_mod *mm)
+{
+    ofp_mp_put_meter_config(w, mm);
+}
+
+static void
+meter_stats_cb(void *w, const struct ofp_meter_stats *ms)
+{
+    ofp_mp_put_meter_stats(w, ms);
+}
+
 static int
 handle_multipart_request(struct ofconn *ofconn, const struct ofp_msg_header *h,
                          const uint8_t *msg, size_t len, struct ofperr *err)
@@ -706,6 +720,35 @@ handle_multipart_request(struct ofconn *ofconn, const struct ofp_msg_header *h,
         }
         ofp_mp_reply_finish(&w);
         free(ports);
+        return 0;
+    }
+
+    case OFPMP_METER:
+    case OFPMP_METER_CONFIG: {
+        /* OpenFlow 1.3.5 §7.3.5.12-13: one meter, or all (OFPM_ALL); an unknown one: none. */
+        uint32_t meter_id;
+        if (ofp_decode_meter_request(mp.body, mp.body_len, &meter_id, err)) {
+            return -EPROTO;
+        }
+        ofp_mp_reply_start(&w, &ofconn->tx, ofconn->version, mp.type, h->xid);
+        if (mp.type == OFPMP_METER) {
+            ofproto_collect_meter_stats(ofproto, meter_id, meter_stats_cb, &w);
+        } else {
+            ofproto_collect_meter_configs(ofproto, meter_id, meter_config_cb, &w);
+        }
+        ofp_mp_reply_finish(&w);
+        return 0;
+    }
+
+    case OFPMP_METER_FEATURES: {
+        struct ofp_meter_features mf;
+        if (mp.body_len) {
+            goto bad_len;
+        }
+        ofproto_get_meter_features(&mf);
+        ofp_mp_reply_start(&w, &ofconn->tx, ofconn->version, mp.type, h->xid);
+        ofp_mp_put_meter_features(&w, &mf);
+        ofp_mp_reply_finish(&w);
         return 0;
     }
 
@@ -836,6 +879,18 @@ ofconn_handle_msg(struct ofconn *ofconn, const uint8_t *msg, size_t len)
                 error = ofproto_handle_group_mod(ofconn->mgr->ofproto, &gm, &err) ? -EPROTO : 0;
             }
             ofp_group_mod_destroy(&gm);
+        } else {
+            error = -EPROTO;
+        }
+        break;
+
+    case OFPT_METER_MOD:
+        if (!ofconn_is_slave(ofconn, &err)) {
+            struct ofp_meter_mod mm;
+            error = ofp_decode_meter_mod(msg, len, &mm, &err);
+            if (!error) {
+                error = ofproto_handle_meter_mod(ofconn->mgr->ofproto, &mm, &err) ? -EPROTO : 0;
+            }
         } else {
             error = -EPROTO;
         }

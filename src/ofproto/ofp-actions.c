@@ -220,6 +220,7 @@ put_action(struct ofpbuf *out, const struct ofpact *a)
     case OFPACT_CLEAR_ACTIONS:
     case OFPACT_WRITE_METADATA:
     case OFPACT_GOTO_TABLE:
+    case OFPACT_METER:
         break;
     }
 }
@@ -257,6 +258,11 @@ ofp_put_instructions(struct ofpbuf *out, const struct ofpacts *acts)
 
     for (size_t i = 0; i < acts->n; i++) {
         const struct ofpact *a = &acts->acts[i];
+        if (a->type == OFPACT_METER) {
+            ofpbuf_put_be16(out, OFPIT_METER);
+            ofpbuf_put_be16(out, 8);
+            ofpbuf_put_be32(out, a->port);
+        }
         if (a->type < OFPACT_CLEAR_ACTIONS) {
             *(a->write ? &any_write : &any_apply) = true;
         }
@@ -576,6 +582,7 @@ ofp_decode_instructions(const uint8_t *p, size_t len, struct ofpacts *acts, stru
     bool seen[8] = { false };
     bool clear = false, have_meta = false;
     int goto_table = -1;
+    uint32_t meter_id = 0;
     uint64_t meta = 0, meta_mask = 0;
     int error = 0;
 
@@ -631,7 +638,14 @@ ofp_decode_instructions(const uint8_t *p, size_t len, struct ofpacts *acts, stru
             meta = ofp_get_be64(p + 8);
             meta_mask = ofp_get_be64(p + 16);
             break;
-        case OFPIT_METER: case OFPIT_EXPERIMENTER:
+        case OFPIT_METER:
+            if (ilen != 8) {
+                error = ofp_error(err, OFPET_BAD_INSTRUCTION, OFPBIC_BAD_LEN);
+                break;
+            }
+            meter_id = ofp_get_be32(p + 4);
+            break;
+        case OFPIT_EXPERIMENTER:
             error = ofp_error(err, OFPET_BAD_INSTRUCTION, OFPBIC_UNSUP_INST);
             break;
         default:
@@ -642,6 +656,9 @@ ofp_decode_instructions(const uint8_t *p, size_t len, struct ofpacts *acts, stru
         len -= ilen;
     }
     if (!error) {
+        if (seen[OFPIT_METER]) {
+            ofpacts_put(acts, OFPACT_METER)->port = meter_id;
+        }
         ofpacts_append_all(acts, &apply);
         if (clear) {
             ofpacts_put(acts, OFPACT_CLEAR_ACTIONS);
@@ -844,6 +861,9 @@ ofp_format_action(struct ds *s, const struct ofpact *a, const struct ofp_port_ma
         break;
     case OFPACT_GOTO_TABLE:
         ds_put_format(s, "goto_table:%u", a->table);
+        break;
+    case OFPACT_METER:
+        ds_put_format(s, "meter:%"PRIu32, a->port);
         break;
     }
 }
@@ -1308,7 +1328,20 @@ parse_action_list(const char *str, bool write, ofp_port_name_cb *cb, void *aux,
             if (!error) {
                 ofpacts_put(acts, OFPACT_GROUP)->port = v;
             }
-        } else if (!strcmp(key, "meter") || !strcmp(key, "set_queue")) {
+        } else if (!strcmp(key, "meter")) {
+            /* The meter instruction (OpenFlow 1.3.5 §5.7) comes first, as in ovs-ofctl. */
+            if (write) {
+                error = xstrdup("meter: an instruction, not allowed in write_actions");
+            } else if (acts->n) {
+                error = xstrdup("meter: must be the first action (meter:N,ACTIONS...)");
+            } else if (!(error = ofp_parse_uint("meter", value, 0xffff0000u, &v)) && !v) {
+                error = xstrdup("meter: meter ids start at 1");
+            }
+            if (!error) {
+                ofpacts_put(acts, OFPACT_METER)->port = v;
+                continue;
+            }
+        } else if (!strcmp(key, "set_queue")) {
             error = xasprintf("%s: not supported by this switch yet", key);
         } else if (*value) {
             error = xasprintf("unknown action %s", key);

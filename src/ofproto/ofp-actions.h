@@ -3,8 +3,8 @@
  * wire encoding (OpenFlow 1.3.5 §7.2.4 instructions, §7.2.5 actions, plus the Nicira experimenter
  * actions resubmit, resubmit_table, reg_move, reg_load, reg_load2 and note that ovs-ofctl sends),
  * the ovs-ofctl text syntax, and the same text printed back. The decoded form is struct ofpacts
- * (ofp-types.h): one flat list in canonical order (apply actions, clear_actions, write actions,
- * write_metadata, goto_table).
+ * (ofp-types.h): one flat list in canonical order (meter, apply actions, clear_actions, write
+ * actions, write_metadata, goto_table).
  *
  * Text syntax (ovs-ofctl(8) "actions="), comma-separated:
  *   output:PORT | PORT | NORMAL | FLOOD | ALL | LOCAL | IN_PORT | CONTROLLER[:max_len]
@@ -12,6 +12,7 @@
  *   | set_field:VALUE[/MASK]->FIELD | load:VALUE->FIELD[a..b] | move:SRC[a..b]->DST[c..d]
  *   | dec_ttl | mod_nw_ttl:TTL | resubmit:PORT | resubmit([PORT],[TABLE]) | note:HH.HH...
  *   | group:GROUP_ID
+ *   | meter:METER_ID (the meter instruction, OpenFlow 1.3.5 §5.7: only as the first item)
  *   | clear_actions | write_actions(ACTIONS) | write_metadata:VALUE[/MASK] | goto_table:TABLE
  * FIELD[] is the whole field, FIELD[n] one bit, FIELD[a..b] bits a to b (0 = least significant).
  *

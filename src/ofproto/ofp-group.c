@@ -224,7 +224,11 @@ parse_bucket(char *text, struct ofp_group_mod *gm, ofp_port_name_cb *cb, void *a
         p += 8;
     }
     ofpacts_destroy(&b->ofpacts);
-    return ofp_parse_actions(p, cb, aux, &b->ofpacts);
+    char *error = ofp_parse_actions(p, cb, aux, &b->ofpacts);
+    if (!error && b->ofpacts.n && b->ofpacts.acts[0].type == OFPACT_METER) {
+        error = xstrdup("meter: an instruction, not allowed in a group bucket");
+    }
+    return error;
 }
 
 char *

@@ -112,8 +112,8 @@ void ofp_bits_copy(const uint8_t *src, size_t src_len, unsigned int src_ofs, uin
                    size_t dst_len, unsigned int dst_ofs, unsigned int n);
 
 /* Actions and instructions (OpenFlow 1.3.5 §5.9, §5.12, §7.2.4-7.2.5, and the Nicira extensions
- * resubmit, reg_load, reg_move, note), decoded. A rule's list holds, in this order: the
- * apply-actions (write == false), then at most one CLEAR_ACTIONS, the write-actions
+ * resubmit, reg_load, reg_move, note), decoded. A rule's list holds, in this order: at most one
+ * METER, the apply-actions (write == false), then at most one CLEAR_ACTIONS, the write-actions
  * (write == true), at most one WRITE_METADATA and at most one GOTO_TABLE. An empty list means drop.
  * Every struct ofpact is fully zero-initialized before it is filled, so lists compare with
  * memcmp. */
@@ -133,6 +133,7 @@ enum ofpact_type {
     OFPACT_CLEAR_ACTIONS,  /* Instruction: empty the action set. */
     OFPACT_WRITE_METADATA, /* Instruction: metadata = (metadata & ~mask) | (value & mask). */
     OFPACT_GOTO_TABLE,     /* Instruction: continue in 'table' (greater than the current one). */
+    OFPACT_METER,          /* Instruction: port = meter id (OpenFlow 1.3.5 §5.7); first. */
 };
 
 #define OFPACT_NOTE_MAX 32

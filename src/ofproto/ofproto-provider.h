@@ -117,6 +117,8 @@ struct ofproto {
     struct port_vlan_cfg *vlan_cfgs;  /* By port name (main thread only). */
     size_t n_vlan_cfgs;
     struct ofgroup **groups;     /* Under 'mutex'. */
+    struct ofmeter **meters;     /* NULL, or OFP_METER_MAX + 1 slots by meter id: see
+                                    ofproto-meter.h for who reads and writes them. */
     size_t n_groups;
     bool fail_secure;            /* Bridge.fail_mode == secure. */
     bool fail_open;              /* Standalone with controllers, none reachable: NORMAL
@@ -131,6 +133,10 @@ struct rule *oftable_lookup(struct oftable *table, const struct flow *flow, stru
 struct ofport *ofproto_port_find(const struct ofproto *, uint32_t ofp_port);
 /* The group GROUP_ID, or NULL. Caller holds mutex. */
 struct ofgroup *ofproto_group_find(const struct ofproto *, uint32_t group_id);
+/* Removes (with flow-removed messages) the rules whose instructions use meter METER_ID (OFPM_ALL:
+ * any meter), or counts them. Caller holds mutex. */
+void ofproto_delete_rules_using_meter(struct ofproto *, uint32_t meter_id);
+uint32_t ofproto_count_rules_using_meter(const struct ofproto *, uint32_t meter_id);
 /* An id to pass as the datapath's rule id that credits every rule in IDS[0..N) (N >= 1): IDS[0]
  * itself when N == 1. Any thread, under the ofproto mutex. */
 uint64_t ofproto_rule_combo_id(const uint64_t *ids, size_t n);

@@ -612,6 +612,15 @@ xlate_action(struct xlate_ctx *ctx, const struct ofpact *a)
     case OFPACT_GROUP:
         xlate_group(ctx, a->port);
         break;
+    case OFPACT_METER: {
+        /* OpenFlow 1.3.5 §5.7: the meter comes before the rule's other actions; the datapath
+         * asks the meter callback (ofproto-meter.c) whether the packet goes on. */
+        struct dp_action *m = emit(ctx, DP_ACTION_METER);
+        if (m) {
+            m->port = a->port;
+        }
+        break;
+    }
     case OFPACT_NOTE:
     case OFPACT_CLEAR_ACTIONS:
     case OFPACT_WRITE_METADATA:

@@ -17,6 +17,8 @@
 #include "ofproto/mac-learning.h"
 #include "ofproto/ofp-actions.h"
 #include "ofproto/ofp-msgs.h"
+#include "ofproto/ofp-meter.h"
+#include "ofproto/ofproto-meter.h"
 #include "ofproto/ofproto-provider.h"
 #include "pmd/dpif-netdev.h"
 
@@ -312,6 +314,12 @@ ofproto_handle_flow_mod(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
             if (a->type == OFPACT_GROUP && !ofproto_group_find(ofproto, a->port)) {
                 pthread_mutex_unlock(&ofproto->mutex);
                 return flow_mod_error(err, OFPET_BAD_ACTION, OFPBAC_BAD_OUT_GROUP, -EINVAL);
+            }
+            if (a->type == OFPACT_METER && !ofproto_meter_exists(ofproto, a->port)) {
+                /* OpenFlow 1.3.5 §7.3.4.4 (meter-mod), §6.4: an unknown meter. */
+                pthread_mutex_unlock(&ofproto->mutex);
+                return flow_mod_error(err, OFPET_METER_MOD_FAILED, OFPMMFC_UNKNOWN_METER,
+                                      -EINVAL);
             }
         }
     }
@@ -949,6 +957,44 @@ ofproto_handle_group_mod(struct ofproto *ofproto, const struct ofp_group_mod *gm
     return error;
 }
 
+static bool
+rule_uses_meter(const struct rule *r, uint32_t meter_id)
+{
+    const struct ofpacts *acts = &r->ofpacts;
+    return acts->n && acts->acts[0].type == OFPACT_METER
+           && (meter_id == OFPM_ALL || acts->acts[0].port == meter_id);
+}
+
+void
+ofproto_delete_rules_using_meter(struct ofproto *ofproto, uint32_t meter_id)
+{
+    for (int t = 0; t < OFPROTO_N_TABLES; t++) {
+        struct oftable *table = &ofproto->tables[t];
+        for (size_t i = 0; i < table->n_rules;) {
+            struct rule *r = table->rules[i];
+            if (rule_uses_meter(r, meter_id)) {
+                rule_send_removed(ofproto, r, OFPRR_DELETE, time_msec());
+                rule_free(rules_remove_at(ofproto, table, i));
+            } else {
+                i++;
+            }
+        }
+    }
+}
+
+uint32_t
+ofproto_count_rules_using_meter(const struct ofproto *ofproto, uint32_t meter_id)
+{
+    uint32_t n = 0;
+    for (int t = 0; t < OFPROTO_N_TABLES; t++) {
+        const struct oftable *table = &ofproto->tables[t];
+        for (size_t i = 0; i < table->n_rules; i++) {
+            n += rule_uses_meter(table->rules[i], meter_id);
+        }
+    }
+    return n;
+}
+
 static int
 group_cmp(const void *a_, const void *b_)
 {
@@ -1240,6 +1286,7 @@ ofproto_create(const char *name, uint64_t dpid, struct dp_netdev *dp)
     ofp_flow_mod_destroy(&fm);
 
     dp_netdev_set_packet_in_cb(dp, ofproto_packet_in_cb);
+    dp_netdev_set_meter_cb(dp, ofproto_meter_cb);
     LIST_INSERT_HEAD(&all_ofprotos, ofproto, node);
     VLOG_INFO("bridge %s: created (datapath id %016" PRIx64 ")", name, dpid);
     return ofproto;
@@ -1271,6 +1318,7 @@ ofproto_destroy(struct ofproto *ofproto)
         group_free(ofproto->groups[i]);
     }
     free(ofproto->groups);
+    ofproto_meters_destroy(ofproto);
     for (size_t i = 0; i < ofproto->n_vlan_cfgs; i++) {
         free(ofproto->vlan_cfgs[i].name);
         free(ofproto->vlan_cfgs[i].trunks);

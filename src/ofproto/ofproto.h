@@ -3,6 +3,7 @@
  * translation of a flow through them into datapath actions (xlate, ofproto-xlate.c) including
  * NORMAL (MAC learning per VLAN, access/trunk ports), packet-in/packet-out, and its controllers'
  * fail mode.
+ * Meters (their table, token buckets and the datapath's meter callback) are in ofproto-meter.h.
  * The private structures are in ofproto-provider.h.
  *
  * Relationship to neighbours:

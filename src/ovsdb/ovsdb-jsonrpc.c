@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <bsd/sys/queue.h>
 
 #include "lib/jsonrpc.h"
@@ -54,6 +55,10 @@ struct monitor_entry {
     json_t *id;                     /* The client's <json-value>. */
     struct ovsdb_monitor *monitor;
     enum ovsdb_monitor_version version;     /* update, update2 or update3 notifications. */
+    /* The notification around a <table-updates> text, serialized once at creation:
+     * {"method":"update","params":[<id>,   and   ]}   (update2/update3 alike). */
+    char *head;
+    size_t head_len;                /* bytes */
 };
 
 struct waiting_txn {
@@ -531,6 +536,7 @@ monitor_entry_destroy(struct monitor_entry *e)
     TAILQ_REMOVE(&e->session->monitors, e, node);
     ovsdb_monitor_destroy(e->monitor);
     json_decref(e->id);
+    free(e->head);
     free(e);
 }
 
@@ -785,10 +791,44 @@ handle_cancel(struct session *s, const struct jsonrpc_msg *msg)
  * history, so it is always the zero UUID and a reconnecting client gets the full contents. */
 #define ZERO_TXN_ID "00000000-0000-0000-0000-000000000000"
 
+/* Serializes E's notification head (see struct monitor_entry). */
+static void
+monitor_entry_init_head(struct monitor_entry *e)
+{
+    static const char *const methods[] = {
+        [OVSDB_MONITOR_V1] = "update", [OVSDB_MONITOR_V2] = "update2",
+        [OVSDB_MONITOR_V3] = "update3",
+    };
+    char *id = json_dumps(e->id, JSON_COMPACT | JSON_ENCODE_ANY);
+    e->head = xasprintf("{\"method\":\"%s\",\"params\":[%s,%s", methods[e->version],
+                        id ? id : "null",
+                        e->version == OVSDB_MONITOR_V3 ? "\"" ZERO_TXN_ID "\"," : "");
+    e->head_len = strlen(e->head);
+    free(id);
+}
+
+/* Sends TABLE_UPDATES to E's client as an "update" (RFC 7047 §4.1.6), "update2" or "update3"
+ * notification. A transaction's updates are shared by every monitor with the same request and
+ * serialized once (ovsdb_monitor_update_text()); each client gets only its own head around those
+ * bytes, queued without a per-client JSON tree, serialization or write: the session's output is
+ * flushed once per poll-loop iteration (ovsdb_jsonrpc_server_run()). */
 static void
 send_update(void *e_, json_t *table_updates)
 {
     struct monitor_entry *e = e_;
+    size_t len;
+    const char *text = ovsdb_monitor_update_text(table_updates, &len);
+    if (text) {
+        static const char tail[] = "],\"id\":null}";
+        struct iovec parts[] = {
+            { .iov_base = e->head, .iov_len = e->head_len },
+            { .iov_base = (char *) text, .iov_len = len },
+            { .iov_base = (char *) tail, .iov_len = sizeof tail - 1 },
+        };
+        jsonrpc_send_serialized(e->session->rpc, parts, ARRAY_SIZE(parts));
+        json_decref(table_updates);
+        return;
+    }
     struct jsonrpc_msg *msg;
     switch (e->version) {
     case OVSDB_MONITOR_V1:
@@ -839,12 +879,14 @@ handle_monitor(struct session *s, const struct jsonrpc_msg *msg,
     e->session = s;
     e->id = json_deep_copy(id);
     e->version = version;
+    monitor_entry_init_head(e);
     json_t *initial;
     struct ovsdb_error *error = ovsdb_monitor_create_versioned(db, json_array_get(msg->params, 2),
                                                                version, send_update, e,
                                                                &e->monitor, &initial);
     if (error) {
         json_decref(e->id);
+        free(e->head);
         free(e);
         send_error(s, msg->id, ovsdb_error_to_json_free(error));
         return;
@@ -894,6 +936,8 @@ handle_monitor_cond_change(struct session *s, const struct jsonrpc_msg *msg)
     }
     json_decref(found->id);
     found->id = json_deep_copy(new_id);
+    free(found->head);
+    monitor_entry_init_head(found);
     jsonrpc_send(s->rpc, jsonrpc_create_reply(json_object(), msg->id));
     if (json_object_size(updates)) {
         send_update(found, updates);

@@ -14,8 +14,11 @@
  * "ptcp:"). Requests are handled in arrival order. A "transact" whose "wait" is not yet satisfied
  * is parked on its session and re-run after each commit to that database, or answered with "timed
  * out" when its timeout passes (RFC 7047 §5.2.6); "cancel" answers it with error "canceled".
- * Monitors (ovsdb-monitor.h) send "update" notifications from inside the commit that caused them,
- * so a client sees the update before the reply to its own transaction, as with OVS. Locks follow
+ * Monitors (ovsdb-monitor.h) queue "update" notifications from inside the commit that caused them,
+ * so a client sees the update before the reply to its own transaction, as with OVS. A
+ * transaction's updates are serialized once per distinct monitor request and shared by every
+ * client that made it; each session's output is written once per poll-loop iteration (at the end
+ * of ovsdb_jsonrpc_server_run()), so the updates of several commits leave in one write. Locks follow
  * RFC 7047 §4.1.8-4.1.10 ("locked"/"stolen" notifications). Unknown methods get the error
  * {"error": "unknown method", "details": ...}.
  *

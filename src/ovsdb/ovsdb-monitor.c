@@ -550,14 +550,22 @@ monitor_change(const struct ovsdb_row *old, const struct ovsdb_row *new, const b
 
 /* Monitors with the same version and request (e.g. 100 clients running the same "monitor")
  * produce the same <table-updates> for a transaction: the first one computes it and the others
- * share it (json_incref), so fan-out costs one change walk per distinct request, not per client.
+ * share it (json_incref), so fan-out costs one change walk per distinct request, not per client;
+ * its JSON text is likewise made once, on the first ovsdb_monitor_update_text() call.
  * The cache holds the updates of the transaction being committed (identified by its database and
  * db->n_commits, which changes only after every replica has seen the transaction). Callbacks must
  * not modify the <table-updates> they are given. */
+struct cache_entry {
+    char *key;                  /* ovsdb_monitor's 'key'. */
+    json_t *updates;            /* NULL: nothing to report. */
+    char *text;                 /* NULL until first asked for; then json_dumps(updates). */
+    size_t text_len;            /* bytes */
+};
+
 static struct {
     const struct ovsdb *db;
     unsigned long long commit;
-    struct { char *key; json_t *updates; } *entries;    /* updates NULL: nothing to report. */
+    struct cache_entry *entries;
     size_t n, allocated;
 } cache;
 
@@ -567,6 +575,7 @@ cache_reset(const struct ovsdb *db)
     for (size_t i = 0; i < cache.n; i++) {
         free(cache.entries[i].key);
         json_decref(cache.entries[i].updates);
+        free(cache.entries[i].text);
     }
     cache.n = 0;
     cache.db = db;
@@ -599,8 +608,8 @@ monitor_commit(struct ovsdb_replica *replica, const struct ovsdb_txn *txn, bool 
             cache.allocated = cache.allocated ? 2 * cache.allocated : 8;
             cache.entries = xrealloc(cache.entries, cache.allocated * sizeof *cache.entries);
         }
-        cache.entries[cache.n].key = xstrdup(m->key);
-        cache.entries[cache.n].updates = json_incref(ctx.updates);
+        cache.entries[cache.n] = (struct cache_entry) { .key = xstrdup(m->key),
+                                                        .updates = json_incref(ctx.updates) };
         cache.n++;
         updates = ctx.updates;
     }
@@ -608,6 +617,26 @@ monitor_commit(struct ovsdb_replica *replica, const struct ovsdb_txn *txn, bool 
         m->cb(m->aux, updates);
     }
     (void) durable;
+    return NULL;
+}
+
+const char *
+ovsdb_monitor_update_text(const json_t *table_updates, size_t *lenp)
+{
+    for (size_t i = 0; i < cache.n; i++) {
+        struct cache_entry *ce = &cache.entries[i];
+        if (ce->updates == table_updates && table_updates) {
+            if (!ce->text) {
+                ce->text = json_dumps(table_updates, JSON_COMPACT);
+                if (!ce->text) {
+                    return NULL;
+                }
+                ce->text_len = strlen(ce->text);
+            }
+            *lenp = ce->text_len;
+            return ce->text;
+        }
+    }
     return NULL;
 }
 

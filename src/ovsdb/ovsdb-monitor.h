@@ -66,6 +66,14 @@ struct ovsdb_error *ovsdb_monitor_create_versioned(struct ovsdb *db, const json_
  * for a plain (V1) monitor. */
 struct ovsdb_error *ovsdb_monitor_change_cond(struct ovsdb_monitor *monitor,
                                               const json_t *requests, json_t **updatesp);
+/* The compact JSON text (jansson JSON_COMPACT, not NUL-terminated; length in bytes in *LENP) of
+ * TABLE_UPDATES, when TABLE_UPDATES is the <table-updates> an ovsdb_monitor_update_cb is being
+ * given for a committed transaction. Monitors with the same request share one <table-updates> per
+ * transaction, and this text is serialized once for all of them (the first call), so a server can
+ * send it to N clients by wrapping only the per-client "update" envelope around it (RFC 7047
+ * §4.1.6). Valid only until the callback returns. Returns NULL if TABLE_UPDATES is not such a
+ * shared object (e.g. the one from ovsdb_monitor_change_cond()): serialize it yourself then. */
+const char *ovsdb_monitor_update_text(const json_t *table_updates, size_t *lenp);
 /* Unregisters and frees MONITOR. */
 void ovsdb_monitor_destroy(struct ovsdb_monitor *monitor);
 

@@ -1,6 +1,7 @@
 /*
  * dpif-netdev-private — the datapath's internal types, shared by dpif-netdev.c (threads, packet
- * path, configuration) and dpif-netdev-show.c (statistics and flow dumps). Not for other modules:
+ * path, configuration), dpif-netdev-rxq.c (rx queue placement) and dpif-netdev-show.c
+ * (statistics and flow dumps). Not for other modules:
  * the public interface is pmd/dpif-netdev.h.
  *
  * Thread-safety of each struct is stated at the struct; in short: the main thread owns struct
@@ -56,6 +57,19 @@ struct dp_port {
     struct netdev_dpdk *dev;
     bool link_up;                   /* __atomic: refreshed by the main thread every second. */
     uint64_t drops[DP_N_DROP_REASONS];  /* __atomic relaxed adds from PMDs. */
+
+    /* Rx queue placement (main thread only, under dp->mutex). */
+    int rxq_affinity[NETDEV_MAX_RXQ];   /* pmd-rxq-affinity: core of each queue, -1 = none. */
+    char *affinity_spec;                /* The pmd-rxq-affinity string applied, or NULL. */
+    uint64_t rxq_cycles[NETDEV_MAX_RXQ];/* Busy cycles per second measured per queue when the
+                                           queues were last reassigned (pmd-rxq-assign=cycles). */
+};
+
+/* other_config:pmd-rxq-assign. */
+enum rxq_assign {
+    RXQ_ASSIGN_CYCLES,          /* Busiest queues first, spread over the PMDs in a zig-zag. */
+    RXQ_ASSIGN_ROUNDROBIN,      /* In port order, one queue per PMD in turn. */
+    RXQ_ASSIGN_GROUP,           /* Busiest first, each to the least loaded PMD so far. */
 };
 
 /* One rx queue in a PMD's poll list. */
@@ -115,6 +129,7 @@ struct pmd_thread {
     struct dp_netdev *dp;
     unsigned core_id;
     unsigned index;                 /* Tx queue id. */
+    bool isolated;                  /* __atomic: polls only queues pinned to it (affinity). */
     pthread_t thread;
     bool exit_requested;            /* __atomic. */
 
@@ -171,6 +186,7 @@ struct dp_netdev {
     uint32_t emc_inv_prob;          /* __atomic. */
     uint32_t flow_limit;            /* __atomic. */
     uint32_t max_idle;              /* __atomic, msec. */
+    enum rxq_assign rxq_assign;     /* Main thread, under mutex. */
     dp_upcall_cb *upcall_cb;
     dp_stats_cb *stats_cb;
     dp_meter_cb *meter_cb;
@@ -197,6 +213,11 @@ port_drop(struct dp_port *port, enum dp_drop_reason r, uint64_t n)
         __atomic_fetch_add(&port->drops[r], n, __ATOMIC_RELAXED);
     }
 }
+
+/* Places every rx queue on a PMD thread (pmd-rxq-affinity pins first, then pmd-rxq-assign),
+ * publishes the poll lists and waits up to RELOAD_TIMEOUT_MSEC for every PMD to take its own
+ * (dpif-netdev-rxq.c). Main thread, holding dp->mutex. */
+void dp_reload_pmds(struct dp_netdev *);
 
 /* Formats datapath actions (dpif-netdev-show.c). */
 void dp_format_actions(struct ds *, const struct dp_action *, uint32_t n);

@@ -9,6 +9,8 @@
 
 #include <rte_cycles.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mempool.h>
 
 #include "lib/unixctl.h"
 #include "lib/vlog.h"
@@ -317,12 +319,16 @@ pmd_rxq_show(struct unixctl_conn *conn, int argc, const char *argv[], void *dp_)
     for (unsigned i = 0; i < dp->n_pmds; i++) {
         struct pmd_thread *pmd = dp->pmds[i];
         unsigned n = __atomic_load_n(&pmd->n_rxq_stats, __ATOMIC_ACQUIRE);
+        bool isolated = __atomic_load_n(&pmd->isolated, __ATOMIC_RELAXED);
         if (json) {
-            ds_put_format(&ds, "%s{\"core_id\":%u,\"numa_id\":%d,\"rxqs\":[", i ? "," : "",
-                          pmd->core_id, (int) rte_lcore_to_socket_id(rte_get_main_lcore()));
+            ds_put_format(&ds, "%s{\"core_id\":%u,\"numa_id\":%d,\"isolated\":%s,\"rxqs\":[",
+                          i ? "," : "", pmd->core_id,
+                          (int) rte_lcore_to_socket_id(rte_get_main_lcore()),
+                          isolated ? "true" : "false");
         } else {
-            ds_put_format(&ds, "pmd thread numa_id %d core_id %u:\n  isolated : false\n",
-                          (int) rte_lcore_to_socket_id(rte_get_main_lcore()), pmd->core_id);
+            ds_put_format(&ds, "pmd thread numa_id %d core_id %u:\n  isolated : %s\n",
+                          (int) rte_lcore_to_socket_id(rte_get_main_lcore()), pmd->core_id,
+                          isolated ? "true" : "false");
         }
         for (unsigned k = 0; k < n; k++) {
             const struct pmd_rxq_stat *st = &pmd->rxq_stats[k];
@@ -400,6 +406,69 @@ pmd_perf_show(struct unixctl_conn *conn, int argc, const char *argv[], void *dp_
     ds_destroy(&ds);
 }
 
+/* memory/show [--format json]: what the datapath holds (OVS's memory/show, datapath part):
+ * ports, PMD threads, megaflows and EMC entries per PMD, packet buffers in use out of the pool,
+ * and DPDK heap usage summed over NUMA sockets. */
+static void
+memory_show(struct unixctl_conn *conn, int argc, const char *argv[], void *dp_)
+{
+    struct dp_netdev *dp = dp_;
+    bool json = argc == 3 && !strcmp(argv[1], "--format") && !strcmp(argv[2], "json");
+    if (argc > 1 && !json) {
+        unixctl_command_reply_error(conn, "usage: memory/show [--format json]");
+        return;
+    }
+    struct rte_mempool *pool = netdev_dpdk_mbuf_pool();
+    unsigned in_use = pool ? rte_mempool_in_use_count(pool) : 0;
+    unsigned avail = pool ? rte_mempool_avail_count(pool) : 0;
+    uint64_t heap_total = 0, heap_used = 0, heap_free = 0;
+    for (int sock = 0; sock < RTE_MAX_NUMA_NODES; sock++) {
+        struct rte_malloc_socket_stats st;
+        if (!rte_malloc_get_socket_stats(sock, &st)) {
+            heap_total += st.heap_totalsz_bytes;
+            heap_used += st.heap_allocsz_bytes;
+            heap_free += st.heap_freesz_bytes;
+        }
+    }
+
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    pthread_mutex_lock(&dp->mutex);
+    size_t megaflows = 0, emc = 0;
+    for (unsigned i = 0; i < dp->n_pmds; i++) {
+        megaflows += dpcls_count(dp->pmds[i]->cls);     /* Racy reads of sizes: statistics. */
+        emc += emc_n_entries(dp->pmds[i]->emc);
+    }
+    if (json) {
+        ds_put_format(&ds, "{\"ports\":%u,\"pmds\":%u,\"megaflows\":%zu,\"emc_entries\":%zu,"
+                      "\"mbufs_in_use\":%u,\"mbufs_available\":%u,\"mbuf_pool_size\":%u,"
+                      "\"dpdk_heap_total_bytes\":%" PRIu64 ",\"dpdk_heap_used_bytes\":%" PRIu64
+                      ",\"dpdk_heap_free_bytes\":%" PRIu64 ",\"pmd_threads\":[",
+                      dp->n_ports, dp->n_pmds, megaflows, emc, in_use, avail,
+                      pool ? pool->size : 0, heap_total, heap_used, heap_free);
+    } else {
+        ds_put_format(&ds, "ports:%u pmds:%u megaflows:%zu emc_entries:%zu mbufs_in_use:%u "
+                      "mbuf_pool_size:%u dpdk_heap_used:%" PRIu64 " dpdk_heap_total:%" PRIu64
+                      "\n", dp->n_ports, dp->n_pmds, megaflows, emc, in_use,
+                      pool ? pool->size : 0, heap_used, heap_total);
+    }
+    for (unsigned i = 0; i < dp->n_pmds; i++) {
+        struct pmd_thread *pmd = dp->pmds[i];
+        if (json) {
+            ds_put_format(&ds, "%s{\"core_id\":%u,\"megaflows\":%zu,\"emc_entries\":%u,"
+                          "\"emc_size\":%u}", i ? "," : "", pmd->core_id,
+                          dpcls_count(pmd->cls), emc_n_entries(pmd->emc), (unsigned) EMC_ENTRIES);
+        } else {
+            ds_put_format(&ds, "pmd thread core_id %u: megaflows:%zu emc_entries:%u/%u\n",
+                          pmd->core_id, dpcls_count(pmd->cls), emc_n_entries(pmd->emc),
+                          (unsigned) EMC_ENTRIES);
+        }
+    }
+    pthread_mutex_unlock(&dp->mutex);
+    ds_put_cstr(&ds, json ? "]}\n" : "");
+    unixctl_command_reply(conn, ds_cstr(&ds));
+    ds_destroy(&ds);
+}
+
 void
 dp_netdev_register_unixctl(struct dp_netdev *dp)
 {
@@ -412,5 +481,6 @@ dp_netdev_register_unixctl(struct dp_netdev *dp)
                                  pmd_rxq_show, dp);
         unixctl_command_register("dpctl/show", "", 0, 0, dpctl_show, dp);
         unixctl_command_register("dpctl/del-flows", "", 0, 0, dpctl_del_flows, dp);
+        unixctl_command_register("memory/show", "[--format json]", 0, 2, memory_show, dp);
     }
 }

@@ -21,6 +21,7 @@
 #include <rte_prefetch.h>
 #include <rte_ring.h>
 
+#include "lib/coverage.h"
 #include "lib/poll-loop.h"
 #include "lib/vlog.h"
 #include "pmd/dp-execute.h"
@@ -83,6 +84,7 @@ pmd_flush_flows(struct pmd_thread *pmd)
     emc_flush(pmd->emc);
     dpcls_flush(pmd->cls, pmd_free_flow, pmd);
     pmd_stat_add(pmd, PMD_STAT_FLUSHES, 1);
+    coverage_inc(COVERAGE_pmd_cache_flush);
 }
 
 static void
@@ -188,6 +190,7 @@ exec_userspace(const struct exec_ctx *ctx, struct rte_mbuf *m, const struct dp_a
 
     if (!msg) {
         port_drop(ctx->in_port, DP_DROP_PACKET_IN_QUEUE, 1);
+        coverage_inc(COVERAGE_packet_in_drop);
         return;
     }
     memset(&msg->pi, 0, sizeof msg->pi);
@@ -213,6 +216,7 @@ exec_userspace(const struct exec_ctx *ctx, struct rte_mbuf *m, const struct dp_a
     if (ctx->pmd) {
         if (rte_ring_sp_enqueue(ctx->pmd->pi_ring, msg)) {
             port_drop(ctx->in_port, DP_DROP_PACKET_IN_QUEUE, 1);
+            coverage_inc(COVERAGE_packet_in_drop);
             free(msg);
             return;
         }
@@ -221,6 +225,7 @@ exec_userspace(const struct exec_ctx *ctx, struct rte_mbuf *m, const struct dp_a
         dp->main_pi[dp->n_main_pi++] = msg;
     } else {
         port_drop(ctx->in_port, DP_DROP_PACKET_IN_QUEUE, 1);
+        coverage_inc(COVERAGE_packet_in_drop);
         free(msg);
     }
 }
@@ -393,12 +398,14 @@ pmd_handle_miss(struct pmd_thread *pmd, struct rte_mbuf *m, const struct flow *k
     int err = dp->upcall_cb
               ? dp->upcall_cb(in_port->aux, key, rte_pktmbuf_mtod(m, void *), m->data_len, res)
               : -ENOENT;
+    coverage_inc(COVERAGE_upcall);
     if (err == -EAGAIN) {
         port_drop(in_port, DP_DROP_HELD, 1);    /* Forwarding is held (flow-restore-wait). */
         rte_pktmbuf_free(m);
         return;
     }
     if (err || res->actions.n > DP_MAX_ACTIONS) {
+        coverage_inc(COVERAGE_upcall_failed);
         pmd_stat_add(pmd, PMD_STAT_UPCALL_FAIL, 1);
         port_drop(in_port, DP_DROP_UPCALL_FAILED, 1);
         rte_pktmbuf_free(m);
@@ -414,6 +421,7 @@ pmd_handle_miss(struct pmd_thread *pmd, struct rte_mbuf *m, const struct flow *k
         || !(flow = rte_zmalloc_socket("dp_flow", sz, RTE_CACHE_LINE_SIZE,
                                        (int) rte_socket_id()))) {
         struct exec_ctx ctx = { dp, pmd, in_port, in_port->dp_port };
+        coverage_inc(COVERAGE_upcall_flow_limit);
         pmd_stat_add(pmd, PMD_STAT_NOT_INSTALLED, 1);
         exec_actions(&ctx, m, res->actions.a, res->actions.n, depth);
         return;
@@ -507,6 +515,7 @@ pmd_emc_adapt(struct pmd_thread *pmd, bool used, unsigned n, uint64_t hits)
         if (pmd->emc_win_hits * EMC_MIN_HIT_INV < pmd->emc_win_lookups) {
             pmd->emc_bypass = EMC_BYPASS_BATCHES;
             pmd_stat_add(pmd, PMD_STAT_EMC_BYPASSES, 1);
+            coverage_inc(COVERAGE_emc_bypass);
         }
         pmd->emc_win_lookups = pmd->emc_win_hits = 0;
     }
@@ -653,6 +662,7 @@ pmd_age_flows(struct pmd_thread *pmd)
             pmd_free_flow(victims[i], pmd);
         }
         pmd_stat_add(pmd, PMD_STAT_AGED, ctx.n);
+        coverage_add(COVERAGE_megaflow_aged, ctx.n);
     }
     free(victims);
 }
@@ -896,55 +906,6 @@ pmd_destroy(struct dp_netdev *dp, struct pmd_thread *pmd)
     rte_free(pmd);
 }
 
-/* Distributes rx queues over the PMDs round-robin, publishes, and waits for every PMD to act.
- * Caller holds dp->mutex. */
-static void
-dp_reload_pmds(struct dp_netdev *dp)
-{
-    unsigned n_rxq_total = 0;
-
-    for (unsigned p = 0; p < DP_MAX_PORTS; p++) {
-        if (dp->ports[p]) {
-            n_rxq_total += dp->ports[p]->dev->n_rxq;
-        }
-    }
-    for (unsigned i = 0; i < dp->n_pmds; i++) {
-        struct pmd_thread *pmd = dp->pmds[i];
-        pthread_mutex_lock(&pmd->mutex);
-        free(pmd->pending_rxqs);
-        pmd->pending_rxqs = xcalloc(n_rxq_total ? n_rxq_total : 1, sizeof *pmd->pending_rxqs);
-        pmd->n_pending_rxqs = 0;
-        pthread_mutex_unlock(&pmd->mutex);
-    }
-    unsigned k = 0;
-    for (unsigned p = 0; p < DP_MAX_PORTS && dp->n_pmds; p++) {
-        struct dp_port *port = dp->ports[p];
-        if (!port) {
-            continue;
-        }
-        for (uint16_t q = 0; q < port->dev->n_rxq; q++) {
-            struct pmd_thread *pmd = dp->pmds[k++ % dp->n_pmds];
-            pthread_mutex_lock(&pmd->mutex);
-            pmd->pending_rxqs[pmd->n_pending_rxqs].port = port;
-            pmd->pending_rxqs[pmd->n_pending_rxqs].qid = q;
-            pmd->n_pending_rxqs++;
-            pthread_mutex_unlock(&pmd->mutex);
-        }
-    }
-    uint64_t seq = __atomic_add_fetch(&dp->reload_seq, 1, __ATOMIC_ACQ_REL);
-    long long deadline = time_msec() + RELOAD_TIMEOUT_MSEC;
-    for (unsigned i = 0; i < dp->n_pmds; i++) {
-        while (__atomic_load_n(&dp->pmds[i]->reload_done, __ATOMIC_ACQUIRE) != seq) {
-            if (time_msec() > deadline) {
-                VLOG_ERR("pmd thread on core %u did not take its new poll list within %d ms",
-                         dp->pmds[i]->core_id, RELOAD_TIMEOUT_MSEC);
-                break;
-            }
-            usleep(100);
-        }
-    }
-}
-
 struct dp_netdev *
 dp_netdev_create(void)
 {
@@ -977,6 +938,7 @@ dp_netdev_destroy(struct dp_netdev *dp)
     for (unsigned p = 0; p < DP_MAX_PORTS; p++) {
         if (dp->ports[p]) {
             netdev_dpdk_close(dp->ports[p]->dev);
+            free(dp->ports[p]->affinity_spec);
             free(dp->ports[p]->name);
             free(dp->ports[p]);
             dp->ports[p] = NULL;
@@ -1130,6 +1092,7 @@ dp_netdev_set_pmd_cpus(struct dp_netdev *dp, const char *spec, char **errp)
             break;
         }
         dp->pmds[dp->n_pmds++] = pmd;
+        coverage_inc(COVERAGE_pmd_create);
     }
     dp_reload_pmds(dp);
     pthread_mutex_unlock(&dp->mutex);
@@ -1180,6 +1143,7 @@ dp_netdev_execute(struct dp_netdev *dp, const void *packet, size_t len, uint32_t
                   const struct dp_action *actions, size_t n_actions)
 {
     struct rte_mempool *pool = netdev_dpdk_mbuf_pool();
+    coverage_inc(COVERAGE_dp_execute);
     if (!pool) {
         return -ENODEV;
     }
@@ -1216,6 +1180,7 @@ dp_netdev_sync_caches(struct dp_netdev *dp)
 {
     uint64_t gen = __atomic_load_n(&dp->cache_gen, __ATOMIC_ACQUIRE);
     long long deadline = time_msec() + SYNC_TIMEOUT_MSEC;
+    coverage_inc(COVERAGE_dpif_sync);
     int err = 0;
 
     for (unsigned i = 0; i < dp->n_pmds; i++) {
@@ -1277,8 +1242,12 @@ dp_netdev_port_add(struct dp_netdev *dp, const char *name, const char *type, con
     port->aux = aux;
     port->dev = dev;
     port->link_up = netdev_dpdk_link_up(dev, NULL, NULL);
+    for (unsigned q = 0; q < NETDEV_MAX_RXQ; q++) {
+        port->rxq_affinity[q] = -1;
+    }
     __atomic_store_n(&dp->ports[p], port, __ATOMIC_RELEASE);
     dp->n_ports++;
+    coverage_inc(COVERAGE_port_add);
     __atomic_add_fetch(&dp->cache_gen, 1, __ATOMIC_ACQ_REL);
     dp_reload_pmds(dp);
     pthread_mutex_unlock(&dp->mutex);
@@ -1297,9 +1266,11 @@ dp_netdev_port_del(struct dp_netdev *dp, uint32_t p)
     if (port) {
         __atomic_store_n(&dp->ports[p], NULL, __ATOMIC_RELEASE);
         dp->n_ports--;
+        coverage_inc(COVERAGE_port_del);
         __atomic_add_fetch(&dp->cache_gen, 1, __ATOMIC_ACQ_REL);
         dp_reload_pmds(dp);     /* After this no PMD polls or holds the port. */
         netdev_dpdk_close(port->dev);
+        free(port->affinity_spec);
         free(port->name);
         free(port);
     }
@@ -1354,6 +1325,7 @@ void
 dp_netdev_flush_caches(struct dp_netdev *dp)
 {
     __atomic_add_fetch(&dp->cache_gen, 1, __ATOMIC_ACQ_REL);
+    coverage_inc(COVERAGE_dpif_flush);
 }
 
 static void
@@ -1406,6 +1378,7 @@ dp_deliver_packet_ins(struct dp_netdev *dp)
     bool more = false;
     for (unsigned i = 0; i < dp->n_main_pi; i++) {
         if (dp->packet_in_cb) {
+            coverage_inc(COVERAGE_packet_in);
             dp->packet_in_cb(&dp->main_pi[i]->pi);
         }
         free(dp->main_pi[i]);
@@ -1417,6 +1390,7 @@ dp_deliver_packet_ins(struct dp_netdev *dp)
         for (unsigned k = 0; k < n; k++) {
             struct dp_pi_msg *msg = msgs[k];
             if (dp->packet_in_cb) {
+                coverage_inc(COVERAGE_packet_in);
                 dp->packet_in_cb(&msg->pi);
             }
             free(msg);
@@ -1434,6 +1408,7 @@ dp_netdev_run(struct dp_netdev *dp)
     dp_drain_stats(dp);
     dp_deliver_packet_ins(dp);
     long long now = time_msec();
+    coverage_run(now);
     if (now >= dp->next_link_check) {
         dp_check_links(dp);
         dp->next_link_check = now + 1000;

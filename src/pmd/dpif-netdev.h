@@ -19,14 +19,16 @@
  * through the general executor (pmd/dp-execute.h for rewrites; userspace, meter and recirculation
  * here). dp_netdev_execute() runs the same executor on the main thread for packet-out.
  *
- * Files: dpif-netdev.c (threads, packet path, configuration), dpif-netdev-show.c (statistics,
- * dumps, the dpctl/ commands), dpif-netdev-private.h (the types both share).
+ * Files: dpif-netdev.c (threads, packet path, configuration), dpif-netdev-rxq.c (rx queue
+ * placement), dpif-netdev-show.c (statistics, dumps, the dpctl/ and memory/ commands), dpif-netdev-private.h (the types both share).
  *
  * Rule counters: each megaflow remembers the rule id its actions came from. PMDs push per-megaflow
  * counter deltas into a per-PMD ring (every 250 ms and before a flush); dp_netdev_run() on the main
  * thread drains the rings into the callback installed with dp_netdev_set_stats_cb().
  *
- * Threads: one PMD thread per CPU of pmd-cpu-mask, pinned, each polling a share of the rx queues.
+ * Threads: one PMD thread per CPU of pmd-cpu-mask, pinned, each polling a share of the rx queues,
+ * placed by pmd-rxq-assign and pmd-rxq-affinity (dp_netdev_set_rxq_assign(),
+ * dp_netdev_port_set_config()) and placed again whenever ports, PMDs or those options change.
  * Port add/delete and PMD changes are made by the main thread, which publishes a new poll list and
  * waits for every PMD to acknowledge it (the PMD checks between batches) before closing a device.
  *
@@ -113,6 +115,25 @@ void dp_netdev_set_flow_limit(struct dp_netdev *, uint32_t limit);
  * datapath port number in *DP_PORTP; otherwise -errno with *ERRP (malloc'd) saying why. */
 int dp_netdev_port_add(struct dp_netdev *, const char *name, const char *type, const char *devargs,
                        void *port_aux, uint32_t *dp_portp, char **errp);
+/* Rx queue configuration of DP_PORT, from the Interface row (strings as in the database, NULL when
+ * the key is absent):
+ *   N_RXQ      options:n_rxq, 1..NETDEV_MAX_RXQ rx queues (default 1), capped at what the device
+ *              offers; more than one spreads packets by RSS where the driver hashes. Changing it
+ *              stops the port's traffic while the device is reconfigured (other ports go on).
+ *   AFFINITY   other_config:pmd-rxq-affinity "QUEUE:CORE[,QUEUE:CORE...]": pins each listed queue
+ *              to the PMD on CORE; that PMD then polls only pinned queues (isolated, as in OVS).
+ *              A pin to a core without a PMD is logged and the queue placed like the others.
+ * Cheap when nothing changed (call it on every configuration pass); reassigns the queues when
+ * something did. Bad values are logged naming the key and ignored. Returns 0, -EINVAL if a value
+ * was bad, or -ENODEV if there is no such port. */
+int dp_netdev_port_set_config(struct dp_netdev *, uint32_t dp_port, const char *n_rxq,
+                              const char *affinity);
+/* other_config:pmd-rxq-assign: "cycles" (default; the busiest queues, by busy cycles measured
+ * per rxq, spread over the PMDs in a zig-zag), "roundrobin" (port order, PMDs in turn) or "group"
+ * (busiest first, each to the PMD with the least load so far). NULL = cycles. A bad value is
+ * logged naming the key and cycles is used: returns -EINVAL; otherwise 0. Reassigns on change. */
+int dp_netdev_set_rxq_assign(struct dp_netdev *, const char *mode);
+
 /* Stops polling DP_PORT, waits for the PMDs to let go of it, and closes it. */
 void dp_netdev_port_del(struct dp_netdev *, uint32_t dp_port);
 int dp_netdev_port_get_stats(struct dp_netdev *, uint32_t dp_port, struct dp_port_stats *);
@@ -203,8 +224,9 @@ void dp_netdev_pmd_stats_clear(struct dp_netdev *);
  * avg_packets_per_output_batch, idle_cycles, processing_cycles, avg_processing_cycles_per_packet,
  * megaflows, cache_flushes, megaflows_aged_out, emc_bypasses). Stable: keys are only ever added. */
 void dp_netdev_pmd_stats_show_json(struct dp_netdev *, struct ds *);
-/* Registers the unixctl commands "dpctl/show" (lookups, flows, ports with their drop counters by
- * reason, like ovs-dpctl show) and "dpctl/del-flows" (drops every megaflow and EMC entry, waiting
+/* Registers the unixctl commands "memory/show [--format json]" (ports, PMDs, megaflows and EMC
+ * entries per PMD, mbufs in use and pool size, DPDK heap usage), "dpctl/show" (lookups, flows,
+ * ports with their drop counters by reason, like ovs-dpctl show) and "dpctl/del-flows" (drops every megaflow and EMC entry, waiting
  * for the PMDs as dp_netdev_sync_caches() does) for DP. Only the first call registers (one
  * datapath per process); dp_netdev_create() calls it. */
 void dp_netdev_register_unixctl(struct dp_netdev *);

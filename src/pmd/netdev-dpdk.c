@@ -266,12 +266,79 @@ find_port(const char *devargs, uint16_t *port_id)
     return -ENODEV;
 }
 
+/* Configures PORT_ID with N_RXQ rx queues (RSS over IP/TCP/UDP when more than one and the driver
+ * hashes) and up to N_TXQ_WANTED tx queues, sets the queues up and starts the device. Some drivers
+ * (tap) want as many tx as rx queues: then tx falls back to N_RXQ queues (shared by the senders
+ * with a lock, see netdev_dpdk_set_n_senders()). Returns 0 with *N_RXQP and *N_TXQP, or -errno with *ERRP. */
+static int
+dev_setup(uint16_t port_id, const char *devargs, const struct rte_eth_dev_info *info,
+          unsigned n_rxq, unsigned n_txq_wanted, unsigned *n_rxqp, unsigned *n_txqp, char **errp)
+{
+    struct rte_eth_conf conf;
+    unsigned n_txq = n_txq_wanted ? n_txq_wanted : 1;
+    int ret;
+
+    if (n_txq > info->max_tx_queues) {
+        n_txq = info->max_tx_queues ? info->max_tx_queues : 1;
+    }
+    n_txq = RTE_MIN(n_txq, (unsigned) NETDEV_MAX_TXQ);
+    memset(&conf, 0, sizeof conf);
+    uint64_t rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP)
+                      & info->flow_type_rss_offloads;
+    if (n_rxq > 1 && rss_hf) {
+        conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+        conf.rx_adv_conf.rss_conf.rss_hf = rss_hf;
+    }
+    ret = rte_eth_dev_configure(port_id, (uint16_t) n_rxq, (uint16_t) n_txq, &conf);
+    if (ret && n_txq != n_rxq) {
+        /* Some drivers (tap) want as many tx as rx queues: share them with a lock. */
+        VLOG_INFO("DPDK device '%s' refused %u rx and %u tx queues (%s): using %u tx, shared "
+                  "with a lock", devargs, n_rxq, n_txq, rte_strerror(-ret), n_rxq);
+        n_txq = n_rxq;
+        ret = rte_eth_dev_configure(port_id, (uint16_t) n_rxq, (uint16_t) n_txq, &conf);
+    }
+    if (ret) {
+        *errp = xasprintf("cannot configure DPDK device '%s' with %u rx and %u tx queues: %s",
+                          devargs, n_rxq, n_txq, rte_strerror(-ret));
+        return ret;
+    }
+    int socket = rte_eth_dev_socket_id(port_id);
+    if (socket < 0) {
+        socket = (int) rte_socket_id();
+    }
+    uint16_t nb_rx = RX_DESC, nb_tx = TX_DESC;
+    rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &nb_rx, &nb_tx);
+    for (unsigned q = 0; q < n_rxq; q++) {
+        ret = rte_eth_rx_queue_setup(port_id, (uint16_t) q, nb_rx, socket, NULL, mbuf_pool);
+        if (ret) {
+            *errp = xasprintf("cannot set up rx queue %u of DPDK device '%s': %s", q, devargs,
+                              rte_strerror(-ret));
+            return ret;
+        }
+    }
+    for (unsigned q = 0; q < n_txq; q++) {
+        ret = rte_eth_tx_queue_setup(port_id, (uint16_t) q, nb_tx, socket, NULL);
+        if (ret) {
+            *errp = xasprintf("cannot set up tx queue %u of DPDK device '%s': %s", q, devargs,
+                              rte_strerror(-ret));
+            return ret;
+        }
+    }
+    ret = rte_eth_dev_start(port_id);
+    if (ret) {
+        *errp = xasprintf("cannot start DPDK device '%s': %s", devargs, rte_strerror(-ret));
+        return ret;
+    }
+    *n_rxqp = n_rxq;
+    *n_txqp = n_txq;
+    return 0;
+}
+
 struct netdev_dpdk *
 netdev_dpdk_open(const char *name, const char *type, const char *devargs_opt,
                  unsigned n_txq_wanted, char **errp)
 {
     struct rte_eth_dev_info info;
-    struct rte_eth_conf conf;
     uint16_t port_id = 0;
     char *devargs;
     bool probed = false;
@@ -315,50 +382,8 @@ netdev_dpdk_open(const char *name, const char *type, const char *devargs_opt,
         *errp = xasprintf("cannot query DPDK device '%s': %s", devargs, rte_strerror(-ret));
         goto err_remove;
     }
-    unsigned n_txq = n_txq_wanted ? n_txq_wanted : 1;
-    if (n_txq > info.max_tx_queues) {
-        n_txq = info.max_tx_queues ? info.max_tx_queues : 1;
-    }
-    if (n_txq > NETDEV_MAX_TXQ) {
-        n_txq = NETDEV_MAX_TXQ;
-    }
-    memset(&conf, 0, sizeof conf);
-    ret = rte_eth_dev_configure(port_id, 1, n_txq, &conf);
-    if (ret && n_txq > 1) {
-        /* Some drivers (tap) want as many rx as tx queues: fall back to one shared tx queue. */
-        VLOG_INFO("DPDK device '%s' refused %u tx queues (%s): using 1, shared with a lock",
-                  devargs, n_txq, rte_strerror(-ret));
-        n_txq = 1;
-        ret = rte_eth_dev_configure(port_id, 1, n_txq, &conf);
-    }
-    if (ret) {
-        *errp = xasprintf("cannot configure DPDK device '%s' with 1 rx and %u tx queues: %s",
-                          devargs, n_txq, rte_strerror(-ret));
-        goto err_remove;
-    }
-    int socket = rte_eth_dev_socket_id(port_id);
-    if (socket < 0) {
-        socket = (int) rte_socket_id();
-    }
-    uint16_t nb_rx = RX_DESC, nb_tx = TX_DESC;
-    rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &nb_rx, &nb_tx);
-    ret = rte_eth_rx_queue_setup(port_id, 0, nb_rx, socket, NULL, mbuf_pool);
-    if (ret) {
-        *errp = xasprintf("cannot set up rx queue of DPDK device '%s': %s", devargs,
-                          rte_strerror(-ret));
-        goto err_remove;
-    }
-    for (unsigned q = 0; q < n_txq; q++) {
-        ret = rte_eth_tx_queue_setup(port_id, q, nb_tx, socket, NULL);
-        if (ret) {
-            *errp = xasprintf("cannot set up tx queue %u of DPDK device '%s': %s", q, devargs,
-                              rte_strerror(-ret));
-            goto err_remove;
-        }
-    }
-    ret = rte_eth_dev_start(port_id);
-    if (ret) {
-        *errp = xasprintf("cannot start DPDK device '%s': %s", devargs, rte_strerror(-ret));
+    unsigned n_txq = 0, n_rxq = 0;
+    if (dev_setup(port_id, devargs, &info, 1, n_txq_wanted, &n_rxq, &n_txq, errp)) {
         goto err_remove;
     }
     /* Promiscuous mode is what a switch port needs; not every driver supports it. */
@@ -379,8 +404,11 @@ netdev_dpdk_open(const char *name, const char *type, const char *devargs_opt,
     dev->type = xstrdup(type);
     dev->devargs = devargs;
     dev->port_id = port_id;
-    dev->n_rxq = 1;
-    dev->n_txq = n_txq;
+    dev->n_rxq = (uint16_t) n_rxq;
+    dev->n_txq = (uint16_t) n_txq;
+    dev->n_txq_wanted = n_txq_wanted;
+    dev->max_rxq = (uint16_t) RTE_MIN(info.max_rx_queues ? info.max_rx_queues : 1,
+                                      NETDEV_MAX_RXQ);
     dev->txq_shared = n_txq < n_txq_wanted;
     dev->started = true;
     dev->probed_by_us = probed;
@@ -444,6 +472,62 @@ netdev_dpdk_close(struct netdev_dpdk *dev)
     free(dev);
 }
 
+int
+netdev_dpdk_set_n_rxq(struct netdev_dpdk *dev, unsigned n_rxq, char **errp)
+{
+    struct rte_eth_dev_info info;
+    unsigned got_rxq = 0, got_txq = 0;
+
+    *errp = NULL;
+    if (n_rxq == dev->n_rxq) {
+        return 0;
+    }
+    int ret = rte_eth_dev_info_get(dev->port_id, &info);
+    if (ret) {
+        *errp = xasprintf("port %s: cannot query DPDK device '%s': %s", dev->name, dev->devargs,
+                          rte_strerror(-ret));
+        return ret;
+    }
+    unsigned max = RTE_MIN(info.max_rx_queues ? info.max_rx_queues : 1u,
+                           (unsigned) NETDEV_MAX_RXQ);
+    if (n_rxq < 1 || n_rxq > max) {
+        *errp = xasprintf("port %s: options:n_rxq=%u is out of range: DPDK device '%s' (driver "
+                          "%s) supports 1 to %u rx queues", dev->name, n_rxq, dev->devargs,
+                          info.driver_name, max);
+        return -EINVAL;
+    }
+    rte_eth_dev_stop(dev->port_id);
+    dev->started = false;
+    ret = dev_setup(dev->port_id, dev->devargs, &info, n_rxq, dev->n_txq_wanted, &got_rxq,
+                    &got_txq, errp);
+    if (ret) {
+        /* Try to get back to what worked. */
+        char *err2 = NULL;
+        if (!dev_setup(dev->port_id, dev->devargs, &info, dev->n_rxq, dev->n_txq_wanted,
+                       &got_rxq, &got_txq, &err2)) {
+            dev->started = true;
+            dev->n_txq = (uint16_t) got_txq;
+            dev->txq_shared = RTE_MAX(dev->n_senders, dev->n_txq_wanted) > got_txq;
+        }
+        free(err2);
+        return ret;
+    }
+    dev->started = true;
+    dev->n_rxq = (uint16_t) got_rxq;
+    dev->n_txq = (uint16_t) got_txq;
+    dev->txq_shared = RTE_MAX(dev->n_senders, dev->n_txq_wanted) > got_txq;
+    rte_eth_promiscuous_enable(dev->port_id);
+    if (strcmp(dev->type, "internal")) {
+        rte_eth_dev_set_link_up(dev->port_id);
+    }
+    VLOG_INFO("port %s: %u rx queue%s%s, %u tx queue%s", dev->name, got_rxq,
+              got_rxq == 1 ? "" : "s",
+              got_rxq > 1 && (info.flow_type_rss_offloads & (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP
+                                                            | RTE_ETH_RSS_UDP))
+              ? " (RSS)" : "", got_txq, got_txq == 1 ? "" : "s");
+    return 0;
+}
+
 struct rte_mempool *
 netdev_dpdk_mbuf_pool(void)
 {
@@ -453,6 +537,7 @@ netdev_dpdk_mbuf_pool(void)
 void
 netdev_dpdk_set_n_senders(struct netdev_dpdk *dev, unsigned n_senders)
 {
+    dev->n_senders = n_senders;
     dev->txq_shared = n_senders > dev->n_txq;
 }
 

@@ -6,8 +6,9 @@
  *   type ""          a kernel interface by name (a veth end, a NIC), through DPDK's af_packet PMD
  *   type "internal"  the bridge's own kernel-visible interface, through DPDK's tap PMD
  *
- * Each port gets one rx queue and one tx queue per PMD thread when the device has enough, otherwise
- * the tx queues are shared and netdev_dpdk_send() takes a per-queue spinlock.
+ * Each port gets one rx queue (options:n_rxq asks for more: netdev_dpdk_set_n_rxq(), spread by RSS
+ * over IP/TCP/UDP hashes where the driver hashes) and one tx queue per PMD thread when the device
+ * has enough, otherwise the tx queues are shared and netdev_dpdk_send() takes a per-queue spinlock.
  *
  * Thread-safety: open/close/stats/link functions run on the main thread. netdev_dpdk_rx_burst() is
  * called only by the PMD thread that polls the queue; netdev_dpdk_send() by any PMD thread.
@@ -45,6 +46,7 @@ struct rte_mempool *netdev_dpdk_mbuf_pool(void);
 bool dpdk_no_huge(void);
 
 #define NETDEV_MAX_TXQ 16
+#define NETDEV_MAX_RXQ 16
 
 struct netdev_dpdk {
     char *name;               /* Interface name. */
@@ -53,6 +55,9 @@ struct netdev_dpdk {
     uint16_t port_id;         /* DPDK ethdev port id. */
     uint16_t n_rxq;
     uint16_t n_txq;
+    uint16_t max_rxq;         /* min(device's max_rx_queues, NETDEV_MAX_RXQ). */
+    unsigned n_txq_wanted;    /* As asked of netdev_dpdk_open(). */
+    unsigned n_senders;       /* From netdev_dpdk_set_n_senders() (0: not set). */
     bool txq_shared;          /* Fewer tx queues than senders: lock per queue. */
     bool started;
     bool probed_by_us;        /* We hot-plugged the device: remove it on close. */
@@ -68,6 +73,12 @@ struct netdev_dpdk {
 struct netdev_dpdk *netdev_dpdk_open(const char *name, const char *type, const char *devargs,
                                      unsigned n_txq_wanted, char **errp);
 void netdev_dpdk_close(struct netdev_dpdk *);
+
+/* Reconfigures DEV with N_RXQ rx queues (options:n_rxq): stops the device, configures it again
+ * (RSS when N_RXQ > 1 and the driver hashes) and restarts it. The caller makes sure no thread
+ * polls or sends on DEV meanwhile. Returns 0, or -EINVAL with *ERRP when N_RXQ is outside
+ * 1..max_rxq, or DPDK's -errno (the old queue count is restored where the device allows). */
+int netdev_dpdk_set_n_rxq(struct netdev_dpdk *, unsigned n_rxq, char **errp);
 
 static inline uint16_t
 netdev_dpdk_rx_burst(struct netdev_dpdk *dev, uint16_t qid, struct rte_mbuf **pkts, uint16_t n)

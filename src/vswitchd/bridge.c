@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <sys/queue.h>
 
+#include "lib/coverage.h"
 #include "lib/ovsdb-idl.h"
 #include "lib/poll-loop.h"
 #include "lib/unixctl.h"
@@ -448,6 +449,13 @@ bridge_configure(struct bridge *br, const json_t *br_row)
                 status_dirty = true;
             }
             iface->seen = true;
+            if (iface->ok) {
+                const json_t *ioc = json_object_get(if_row, "other_config");
+                dp_netdev_port_set_config(dp, iface->dp_port,
+                                          opts ? ovsdb_datum_map_get_string(opts, "n_rxq") : NULL,
+                                          ioc ? ovsdb_datum_map_get_string(ioc, "pmd-rxq-affinity")
+                                              : NULL);
+            }
         }
     }
     bridge_configure_flood_vlans(br, br_row);
@@ -480,6 +488,7 @@ datapath_configure(const json_t *ovs_row)
     s = other_config(ovs_row, "max-idle");
     dp_netdev_set_max_idle(dp, s && str_to_uint64(s, 10, UINT32_MAX, &v) && v >= 100
                                ? (uint32_t) v : 10000);
+    dp_netdev_set_rxq_assign(dp, other_config(ovs_row, "pmd-rxq-assign"));
 }
 
 static void bridge_write_status(const json_t *ovs_row, const char *ovs_uuid, bool with_stats);
@@ -908,6 +917,7 @@ bridge_init(const char *remote)
     unixctl_command_register("dpctl/dump-flows", "", 0, 0, dump_flows, NULL);
     unixctl_command_register("dpif-netdev/drop-show", "", 0, 0, show_drops, NULL);
     ofproto_register_unixctl();
+    coverage_register_unixctl();
 }
 
 int

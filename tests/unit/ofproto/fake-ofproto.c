@@ -306,3 +306,79 @@ ofproto_collect_groups(struct ofproto *p, ofproto_group_cb *cb, void *aux)
     (void) cb;
     (void) aux;
 }
+
+/* Meters: a table of configurations, enough for connmgr tests and for comparing the replies
+ * with ovs-ofctl's printing (fake-switch). Counters stay zero. */
+int
+ofproto_handle_meter_mod(struct ofproto *p, const struct ofp_meter_mod *mm, struct ofperr *err)
+{
+    size_t i;
+
+    for (i = 0; i < p->n_meters && p->meters[i].meter_id != mm->meter_id; i++) {
+        continue;
+    }
+    if (mm->command == OFPMC_DELETE) {
+        for (size_t j = 0; j < p->n_meters;) {
+            if (mm->meter_id == OFPM_ALL || p->meters[j].meter_id == mm->meter_id) {
+                p->meters[j] = p->meters[--p->n_meters];
+            } else {
+                j++;
+            }
+        }
+        return 0;
+    }
+    if (ofp_meter_mod_check(mm, err)) {
+        return -EINVAL;
+    }
+    err->type = OFPET_METER_MOD_FAILED;
+    if (mm->command == OFPMC_ADD && i < p->n_meters) {
+        err->code = OFPMMFC_METER_EXISTS;
+        return -EINVAL;
+    }
+    if (mm->command == OFPMC_MODIFY && i == p->n_meters) {
+        err->code = OFPMMFC_UNKNOWN_METER;
+        return -EINVAL;
+    }
+    if (i == ARRAY_SIZE(p->meters)) {
+        err->code = OFPMMFC_OUT_OF_METERS;
+        return -EINVAL;
+    }
+    p->meters[i] = *mm;
+    p->meters[i].command = 0;
+    p->n_meters += i == p->n_meters;
+    return 0;
+}
+
+void
+ofproto_collect_meter_configs(struct ofproto *p, uint32_t meter_id,
+                              ofproto_meter_config_cb *cb, void *aux)
+{
+    for (size_t i = 0; i < p->n_meters; i++) {
+        if (meter_id == OFPM_ALL || meter_id == p->meters[i].meter_id) {
+            cb(aux, &p->meters[i]);
+        }
+    }
+}
+
+void
+ofproto_collect_meter_stats(struct ofproto *p, uint32_t meter_id,
+                            ofproto_meter_stats_cb *cb, void *aux)
+{
+    for (size_t i = 0; i < p->n_meters; i++) {
+        if (meter_id == OFPM_ALL || meter_id == p->meters[i].meter_id) {
+            struct ofp_meter_stats ms = { .meter_id = p->meters[i].meter_id,
+                                          .n_bands = p->meters[i].n_bands };
+            cb(aux, &ms);
+        }
+    }
+}
+
+void
+ofproto_get_meter_features(struct ofp_meter_features *mf)
+{
+    memset(mf, 0, sizeof *mf);
+    mf->max_meter = OFP_METER_MAX;
+    mf->band_types = 1u << OFPMBT_DROP;
+    mf->capabilities = OFPMF_KBPS | OFPMF_PKTPS | OFPMF_BURST | OFPMF_STATS;
+    mf->max_bands = OFP_METER_MAX_BANDS;
+}

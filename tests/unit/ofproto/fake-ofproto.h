@@ -13,6 +13,8 @@
 #include <stdint.h>
 
 #include "ofproto/ofp-types.h"
+#include "ofproto/ofp-meter.h"
+#include "ofproto/ofproto-meter.h"
 #include "ofproto/ofproto.h"
 
 struct fake_rule {
@@ -38,6 +40,8 @@ struct ofproto {
     unsigned int n_flow_mods;     /* flow-mods handled (including failed ones) */
     struct ofperr fail_next;      /* type 0xffff = none; else returned by the next flow-mod */
     uint64_t lookups, matches;
+    struct ofp_meter_mod meters[8]; /* Meter configurations (no token buckets, no counters). */
+    size_t n_meters;
 };
 
 struct ofproto *fake_ofproto_create(const char *name, uint64_t dpid);

@@ -456,9 +456,9 @@ test_bad_requests(void **state)
     client_open(&c);
     ofpbuf_init(&req, 64);
 
-    ofp_encode_simple(&req, OFP13_VERSION, OFPT_METER_MOD, 30);   /* meters: not yet */
+    ofp_encode_simple(&req, OFP13_VERSION, OFPT_METER_MOD, 30);   /* a meter-mod with no body */
     client_send(&c, &req);
-    client_expect_error(&c, 30, OFPET_BAD_REQUEST, OFPBRC_BAD_TYPE, &req);
+    client_expect_error(&c, 30, OFPET_BAD_REQUEST, OFPBRC_BAD_LEN, &req);
 
     ofpbuf_clear(&req);
     ofp_encode_simple(&req, OFP13_VERSION, 99, 31);
@@ -1027,11 +1027,71 @@ test_active_controller(void **state)
     ofpbuf_uninit(&b);
 }
 
+/* Meter-mod reaches the ofproto and its errors come back with the request; METER_CONFIG and
+ * METER_FEATURES replies carry what the ofproto reports (OpenFlow 1.3.5 §7.3.4.4, §7.3.5.13-14). */
+static void
+test_meters(void **state)
+{
+    struct client c;
+    struct ofpbuf req;
+    struct dump d;
+    struct ofperr err;
+    struct ofp_meter_mod mm, back;
+
+    (void) state;
+    client_open(&c);
+    ofpbuf_init(&req, 64);
+    assert_null(ofp_parse_meter_mod("meter=4,pktps,band=type=drop,rate=10", OFPMC_ADD, &mm));
+    ofp_encode_meter_mod(&req, OFP13_VERSION, 70, &mm);
+    client_send(&c, &req);
+    client_send(&c, &req);
+    client_expect_error(&c, 70, OFPET_METER_MOD_FAILED, OFPMMFC_METER_EXISTS, &req);
+
+    ofpbuf_clear(&req);
+    mm.bands[0].rate = 0;
+    mm.command = OFPMC_MODIFY;
+    ofp_encode_meter_mod(&req, OFP13_VERSION, 71, &mm);
+    client_send(&c, &req);
+    client_expect_error(&c, 71, OFPET_METER_MOD_FAILED, OFPMMFC_BAD_RATE, &req);
+
+    ofpbuf_clear(&req);
+    ofp_encode_meter_request(&req, OFP13_VERSION, 72, OFPMP_METER_CONFIG, OFPM_ALL);
+    client_send(&c, &req);
+    recv_multipart(&c, 72, OFPMP_METER_CONFIG, &d);
+    const uint8_t *p = d.body.data;
+    size_t left = d.body.size;
+    assert_int_equal(ofp_pull_meter_config(&p, &left, &back, &err), 0);
+    assert_int_equal(back.meter_id, 4);
+    assert_int_equal(back.flags, OFPMF_PKTPS);
+    assert_int_equal(back.bands[0].rate, 10);
+    assert_int_equal(ofp_pull_meter_config(&p, &left, &back, &err), -ENOENT);
+    ofpbuf_uninit(&d.body);
+
+    ofpbuf_clear(&req);
+    ofp_encode_multipart_request(&req, OFP13_VERSION, 73, OFPMP_METER_FEATURES, NULL, 0);
+    client_send(&c, &req);
+    recv_multipart(&c, 73, OFPMP_METER_FEATURES, &d);
+    struct ofp_meter_features mf;
+    assert_int_equal(ofp_decode_meter_features(d.body.data, d.body.size, &mf, &err), 0);
+    assert_int_equal(mf.max_meter, OFP_METER_MAX);
+    assert_int_equal(mf.band_types, 1u << OFPMBT_DROP);
+    ofpbuf_uninit(&d.body);
+
+    /* A METER request with a body of the wrong size. */
+    ofpbuf_clear(&req);
+    ofp_encode_multipart_request(&req, OFP13_VERSION, 74, OFPMP_METER, NULL, 0);
+    client_send(&c, &req);
+    client_expect_error(&c, 74, OFPET_BAD_REQUEST, OFPBRC_BAD_LEN, &req);
+    ofpbuf_uninit(&req);
+    client_close(&c);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_features_and_config),
+        cmocka_unit_test(test_meters),
         cmocka_unit_test(test_flow_mod_and_dump),
         cmocka_unit_test(test_flow_mod_errors),
         cmocka_unit_test(test_bad_requests),

@@ -154,7 +154,8 @@ test_action_errors(void **state)
     check_error("resubmit", "resubmit: missing port or table (use resubmit:PORT or "
                 "resubmit([PORT],[TABLE]))");
     check_error("note:zz", "note:zz: expected hex bytes (e.g. note:01.02.ab)");
-    check_error("meter:1", "meter: not supported by this switch yet");
+    check_error("output:2,meter:1", "meter: must be the first action (meter:N,ACTIONS...)");
+    check_error("set_queue:1", "set_queue: not supported by this switch yet");
 }
 
 /* Decodes the single instruction list P (LEN bytes) and checks it fails with TYPE/CODE. */

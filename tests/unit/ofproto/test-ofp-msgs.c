@@ -485,7 +485,8 @@ test_flow_mod_errors(void **state)
     const struct { uint16_t type; uint16_t code; } insts[] = {
         { 1, OFPBIC_BAD_LEN },         /* goto_table is 8 bytes, not 24 */
         { 5, OFPBIC_BAD_LEN },         /* clear_actions is 8 bytes too */
-        { 6, OFPBIC_UNSUP_INST },      /* meter */
+        { 6, OFPBIC_BAD_LEN },         /* meter is 8 bytes too */
+        { 0xffff, OFPBIC_UNSUP_INST }, /* experimenter */
         { 99, OFPBIC_UNKNOWN_INST },
     };
     for (size_t i = 0; i < ARRAY_SIZE(insts); i++) {

@@ -316,7 +316,9 @@ test_names(void **state)
     assert_string_equal(ofperr_code_name((struct ofperr) { OFPET_BAD_MATCH, 99 }), "code 99");
     assert_string_equal(ofperr_description((struct ofperr) { OFPET_BAD_MATCH, 9 }),
                         "a match field's prerequisite is missing (e.g. nw_dst needs ip)");
-    assert_string_equal(ofperr_description((struct ofperr) { 12, 3 }), "request rejected");
+    assert_string_equal(ofperr_description((struct ofperr) { 12, 3 }),
+                        "no such meter (add it first with add-meter)");
+    assert_string_equal(ofperr_description((struct ofperr) { 12, 99 }), "request rejected");
 }
 
 int
