@@ -27,18 +27,7 @@ meter_mod__(const char *target, const char *text, uint16_t command)
     vconn_open(target, &vc);
     ofpbuf_init(&b, 256);
     ofp_encode_meter_mod(&b, vc.version, alloc_xid(), &mm);
-    uint32_t barrier_xid = alloc_xid();
-    ofp_encode_simple(&b, vc.version, OFPT_BARRIER_REQUEST, barrier_xid);
-    vconn_send(&vc, &b);
-    for (;;) {
-        vconn_recv(&vc, &b);
-        if (b.data[1] == OFPT_ERROR) {
-            report_error(&vc, &b, "meter-mod");
-        }
-        if (b.data[1] == OFPT_BARRIER_REPLY && ofp_get_be32(b.data + 4) == barrier_xid) {
-            break;
-        }
-    }
+    transact_with_barrier(&vc, &b, "meter-mod");
     ofpbuf_uninit(&b);
     vconn_close(&vc);
 }

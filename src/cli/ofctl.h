@@ -37,6 +37,10 @@ typedef void multipart_cb(struct vconn *, const struct ofpbuf *msg, const struct
                           void *aux);
 void multipart_transact(struct vconn *, struct ofpbuf *request, uint32_t xid, const char *what,
                         multipart_cb *cb, void *aux);
+/* Appends a barrier request to the requests encoded in B, sends them, and waits for the barrier
+ * reply; an OpenFlow error received first is reported (naming WHAT) and exits. B is reused as the
+ * receive buffer. */
+void transact_with_barrier(struct vconn *, struct ofpbuf *b, const char *what);
 void decode_failed(const struct vconn *, const char *what, struct ofperr err)
     __attribute__((noreturn));
 

@@ -852,18 +852,7 @@ cmd_packet_out(int argc, char *argv[])
         ofp_encode_packet_out(&b, vc.version, alloc_xid(), &po);
         free(data);
     }
-    uint32_t barrier_xid = alloc_xid();
-    ofp_encode_simple(&b, vc.version, OFPT_BARRIER_REQUEST, barrier_xid);
-    vconn_send(&vc, &b);
-    for (;;) {
-        vconn_recv(&vc, &b);
-        if (b.data[1] == OFPT_ERROR) {
-            report_error(&vc, &b, "packet-out");
-        }
-        if (b.data[1] == OFPT_BARRIER_REPLY && ofp_get_be32(b.data + 4) == barrier_xid) {
-            break;
-        }
-    }
+    transact_with_barrier(&vc, &b, "packet-out");
     ofpbuf_uninit(&b);
     vconn_close(&vc);
     ofpacts_destroy(&po.ofpacts);
@@ -918,18 +907,7 @@ cmd_mod_port(int argc, char *argv[])
     ofpbuf_init(&b, 128);
     uint32_t xid = alloc_xid();
     ofp_encode_port_mod(&b, vc.version, xid, &pm);
-    uint32_t barrier_xid = alloc_xid();
-    ofp_encode_simple(&b, vc.version, OFPT_BARRIER_REQUEST, barrier_xid);
-    vconn_send(&vc, &b);
-    for (;;) {
-        vconn_recv(&vc, &b);
-        if (b.data[1] == OFPT_ERROR) {
-            report_error(&vc, &b, "port-mod");
-        }
-        if (b.data[1] == OFPT_BARRIER_REPLY && ofp_get_be32(b.data + 4) == barrier_xid) {
-            break;
-        }
-    }
+    transact_with_barrier(&vc, &b, "port-mod");
     ofpbuf_uninit(&b);
     vconn_close(&vc);
 }
@@ -1037,6 +1015,24 @@ struct sent_mod {
     uint32_t xid;
     char *where;             /* "flow-mod" or "flow-mod at FILE:LINE" */
 };
+
+void
+transact_with_barrier(struct vconn *vc, struct ofpbuf *b, const char *what)
+{
+    uint32_t barrier_xid = alloc_xid();
+
+    ofp_encode_simple(b, vc->version, OFPT_BARRIER_REQUEST, barrier_xid);
+    vconn_send(vc, b);
+    for (;;) {
+        vconn_recv(vc, b);
+        if (b->data[1] == OFPT_ERROR) {
+            report_error(vc, b, what);
+        }
+        if (b->data[1] == OFPT_BARRIER_REPLY && ofp_get_be32(b->data + 4) == barrier_xid) {
+            return;
+        }
+    }
+}
 
 /* Sends the flow-mods in FMS, then a barrier, and reports the first error the switch returns. */
 static void
@@ -1426,18 +1422,7 @@ group_mod__(const char *target, const char *text, uint16_t command)
     vconn_open(target, &vc);
     ofpbuf_init(&b, 256);
     ofp_encode_group_mod(&b, vc.version, alloc_xid(), &gm);
-    uint32_t barrier_xid = alloc_xid();
-    ofp_encode_simple(&b, vc.version, OFPT_BARRIER_REQUEST, barrier_xid);
-    vconn_send(&vc, &b);
-    for (;;) {
-        vconn_recv(&vc, &b);
-        if (b.data[1] == OFPT_ERROR) {
-            report_error(&vc, &b, "group-mod");
-        }
-        if (b.data[1] == OFPT_BARRIER_REPLY && ofp_get_be32(b.data + 4) == barrier_xid) {
-            break;
-        }
-    }
+    transact_with_barrier(&vc, &b, "group-mod");
     ofpbuf_uninit(&b);
     vconn_close(&vc);
     ofp_group_mod_destroy(&gm);
