@@ -73,6 +73,7 @@ parse_options(int argc, char *argv[])
     };
     for (;;) {
         /* '+': stop at the first non-option so COMMAND's own arguments may start with '-'. */
+        uvs_getopt_quiet();
         int c = getopt_long(argc, argv, "+t:T:hV", long_options, NULL);
         if (c == -1) {
             break;
@@ -98,8 +99,7 @@ parse_options(int argc, char *argv[])
             printf("%s (uvs) %s\n", program_name(), UVS_VERSION);
             exit(0);
         default:
-            fprintf(stderr, "Try `%s --help' for more information.\n", program_name());
-            exit(1);
+            uvs_getopt_error(argc, argv, "+t:T:hV");
         }
     }
 }

@@ -69,6 +69,7 @@ main(int argc, char *argv[])
     set_program_name(argv[0]);
     char *err = vlog_set_levels_from_string("console:warn");
     free(err);
+    uvs_getopt_quiet();
     while ((c = getopt_long(argc, argv, "t:T:h", long_options, NULL)) != -1) {
         switch (c) {
         case 't':
@@ -81,8 +82,7 @@ main(int argc, char *argv[])
             usage();
             return 0;
         default:
-            fprintf(stderr, "Try `%s --help' for more information.\n", program_name());
-            return 1;
+            uvs_getopt_error(argc, argv, "t:T:h");
         }
     }
     if (optind + 1 != argc) {

@@ -1631,6 +1631,7 @@ main(int argc, char *argv[])
 
     set_program_name(argv[0]);
     for (;;) {
+        uvs_getopt_quiet();
         int c = getopt_long(argc, argv, "O:t:hV", long_options, NULL);
         uint64_t secs;
         if (c == -1) {
@@ -1674,8 +1675,7 @@ main(int argc, char *argv[])
                    OFP13_VERSION, OFP13_VERSION);
             return 0;
         default:
-            fprintf(stderr, "Try '%s --help' for more information.\n", program_name());
-            return 1;
+            uvs_getopt_error(argc, argv, "O:t:hV");
         }
     }
 

@@ -888,6 +888,7 @@ main(int argc, char *argv[])
         { NULL, 0, NULL, 0 },
     };
     for (;;) {
+        uvs_getopt_quiet();
         int c = getopt_long(argc, argv, "f:t:p:c:C:hV", long_options, NULL);
         if (c == -1) {
             break;
@@ -927,8 +928,7 @@ main(int argc, char *argv[])
             printf("%s (uvs) %s\n", program_name(), UVS_VERSION);
             return 0;
         default:
-            fprintf(stderr, "Try '%s --help' for more information.\n", program_name());
-            return 1;
+            uvs_getopt_error(argc, argv, "f:t:p:c:C:hV");
         }
     }
     argc -= optind;

@@ -5,6 +5,7 @@
 #include "lib/util.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
@@ -403,4 +404,36 @@ ds_destroy(struct ds *ds)
 {
     free(ds->s);
     ds_init(ds);
+}
+
+void
+uvs_getopt_quiet(void)
+{
+    opterr = 0;
+}
+
+void
+uvs_getopt_error(int argc, char *argv[], const char *optstring)
+{
+    const char *arg = optind >= 1 && optind - 1 < argc ? argv[optind - 1] : "?";
+    const char *short_opt = optopt > 0 && optopt < 256 && optopt != ':'
+                            ? strchr(optstring, optopt) : NULL;
+    bool is_long = !strncmp(arg, "--", 2);
+
+    if (short_opt && !is_long) {
+        /* A known short option without its argument, or an unknown one. */
+        fprintf(stderr, "%s: option '-%c' %s (use --help for help)\n", program_name(), optopt,
+                short_opt[1] == ':' ? "requires an argument" : "is not valid here");
+    } else if (!short_opt && optopt && !is_long) {
+        fprintf(stderr, "%s: unrecognized option '-%c' (use --help for help)\n", program_name(),
+                optopt);
+    } else if (optopt) {
+        /* getopt_long() sets optopt to the option's value when its argument is missing. */
+        fprintf(stderr, "%s: option '%s' requires an argument (use --help for help)\n",
+                program_name(), arg);
+    } else {
+        fprintf(stderr, "%s: unrecognized option '%s' (use --help for help)\n", program_name(),
+                arg);
+    }
+    exit(1);
 }

@@ -40,6 +40,14 @@ void uvs_fatal(int err, const char *fmt, ...)
 void set_program_name(const char *argv0);
 const char *program_name(void);
 
+/* For a program's getopt_long() loop: call uvs_getopt_quiet() before it (getopt then prints
+ * nothing itself), and uvs_getopt_error() when it returns '?': prints one line naming the bad
+ * option, "PROGRAM: unrecognized option '--frob' (use --help for help)" or "PROGRAM: option '-t'
+ * requires an argument (use --help for help)", and exits 1. OPTSTRING is the loop's short options. */
+void uvs_getopt_quiet(void);
+void uvs_getopt_error(int argc, char *argv[], const char *optstring)
+    __attribute__((noreturn));
+
 /* Directories; the returned strings live for the life of the process. */
 const char *uvs_rundir(void);   /* $UVS_RUNDIR or /var/run/uvs */
 const char *uvs_dbdir(void);    /* $UVS_DBDIR or /etc/uvs */

@@ -109,6 +109,7 @@ parse_options(int argc, char *argv[], char ***remotesp, size_t *n_remotesp)
     char **remotes = NULL;
     size_t n_remotes = 0;
     for (;;) {
+        uvs_getopt_quiet();
         int c = getopt_long(argc, argv, "hVv::", long_options, NULL);
         if (c == -1) {
             break;
@@ -146,8 +147,7 @@ parse_options(int argc, char *argv[], char ***remotesp, size_t *n_remotesp)
             daemon_parse_option(OPT_DAEMON_VERBOSE, optarg);
             break;
         case '?':
-            fprintf(stderr, "Try '%s --help' for more information.\n", program_name());
-            exit(1);
+            uvs_getopt_error(argc, argv, "hVv::");
         default:
             if (!daemon_parse_option(c, optarg)) {
                 abort();

@@ -517,6 +517,7 @@ main(int argc, char *argv[])
     };
     set_program_name(argv[0]);
     for (;;) {
+        uvs_getopt_quiet();
         int c = getopt_long(argc, argv, "+mhV", long_options, NULL);
         if (c == -1) {
             break;
@@ -532,8 +533,7 @@ main(int argc, char *argv[])
             printf("%s (uvs) %s\n", program_name(), UVS_VERSION);
             return 0;
         default:
-            fprintf(stderr, "Try '%s --help' for more information.\n", program_name());
-            return 1;
+            uvs_getopt_error(argc, argv, "+mhV");
         }
     }
     argc -= optind;

@@ -18,6 +18,7 @@
 
 #include "lib/daemon.h"
 #include "lib/poll-loop.h"
+#include "lib/stream.h"
 #include "lib/unixctl.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
@@ -69,6 +70,7 @@ main(int argc, char *argv[])
     int c;
 
     set_program_name(argv[0]);
+    uvs_getopt_quiet();
     while ((c = getopt_long(argc, argv, "hVv", long_options, NULL)) != -1) {
         if (c == 'h') {
             usage();
@@ -77,9 +79,8 @@ main(int argc, char *argv[])
             return 0;
         } else if (c == 'v') {
             daemon_parse_option(OPT_DAEMON_VERBOSE, NULL);
-        } else if (!daemon_parse_option(c, optarg)) {
-            fprintf(stderr, "%s: unknown option; use --help for usage\n", program_name());
-            return 1;
+        } else if (c == '?' || !daemon_parse_option(c, optarg)) {
+            uvs_getopt_error(argc, argv, "hVv");
         }
     }
     if (argc - optind > 1) {
@@ -88,6 +89,12 @@ main(int argc, char *argv[])
         return 1;
     }
     remote = optind < argc ? argv[optind] : uvs_default_db();
+    char *remote_error = stream_verify_name(remote);
+    if (remote_error) {
+        fprintf(stderr, "%s: %s\n", program_name(), remote_error);
+        free(remote_error);
+        return 1;
+    }
 
     daemonize_start();
 
