@@ -880,6 +880,24 @@ ofp_pull_port_stats(const uint8_t **pp, size_t *left, struct ofp_port_stats *s,
 #define OFP_PORT_LEN 64
 #define OFP14_PORT_LEN 72            /* 40 bytes and a 32-byte Ethernet property. */
 
+/* Writes PP as an OpenFlow 1.3 struct ofp_port (OpenFlow 1.3.5 §7.2.1) at P (64 bytes, zeroed
+ * by the caller so the pad bytes stay zero). Port descriptions and port-status share it. */
+static void
+put_port13(uint8_t *p, const struct ofp_phy_port *pp)
+{
+    ofp_set_be32(p, pp->port_no);
+    memcpy(p + 8, pp->hw_addr.ea, ETH_ADDR_LEN);
+    put_string(p + 16, pp->name, OFP_MAX_PORT_NAME_LEN);
+    ofp_set_be32(p + 32, pp->config);
+    ofp_set_be32(p + 36, pp->state);
+    ofp_set_be32(p + 40, pp->curr);
+    ofp_set_be32(p + 44, pp->advertised);
+    ofp_set_be32(p + 48, pp->supported);
+    ofp_set_be32(p + 52, pp->peer);
+    ofp_set_be32(p + 56, pp->curr_speed);
+    ofp_set_be32(p + 60, pp->max_speed);
+}
+
 /* Writes PP as an OpenFlow 1.4 struct ofp_port (OpenFlow 1.4.1 §7.2.1) at P (72 bytes). */
 static void
 put_port14(uint8_t *p, const struct ofp_phy_port *pp)
@@ -908,18 +926,7 @@ ofp_mp_put_port(struct ofp_mp_writer *w, const struct ofp_phy_port *pp)
         put_port14(ofp_mp_reply_reserve(w, OFP14_PORT_LEN), pp);
         return;
     }
-    uint8_t *p = ofp_mp_reply_reserve(w, OFP_PORT_LEN);
-    ofp_set_be32(p, pp->port_no);
-    memcpy(p + 8, pp->hw_addr.ea, ETH_ADDR_LEN);
-    put_string(p + 16, pp->name, OFP_MAX_PORT_NAME_LEN);
-    ofp_set_be32(p + 32, pp->config);
-    ofp_set_be32(p + 36, pp->state);
-    ofp_set_be32(p + 40, pp->curr);
-    ofp_set_be32(p + 44, pp->advertised);
-    ofp_set_be32(p + 48, pp->supported);
-    ofp_set_be32(p + 52, pp->peer);
-    ofp_set_be32(p + 56, pp->curr_speed);
-    ofp_set_be32(p + 60, pp->max_speed);
+    put_port13(ofp_mp_reply_reserve(w, OFP_PORT_LEN), pp);
 }
 
 int
@@ -1127,18 +1134,7 @@ ofp_encode_port_status(struct ofpbuf *out, uint8_t version, uint32_t xid, uint8_
         ofp_msg_finish(out, start);
         return;
     }
-    uint8_t *p = ofpbuf_put_zeros(out, OFP_PORT_LEN);
-    ofp_set_be32(p, pp->port_no);
-    memcpy(p + 8, pp->hw_addr.ea, ETH_ADDR_LEN);
-    put_string(p + 16, pp->name, OFP_MAX_PORT_NAME_LEN);
-    ofp_set_be32(p + 32, pp->config);
-    ofp_set_be32(p + 36, pp->state);
-    ofp_set_be32(p + 40, pp->curr);
-    ofp_set_be32(p + 44, pp->advertised);
-    ofp_set_be32(p + 48, pp->supported);
-    ofp_set_be32(p + 52, pp->peer);
-    ofp_set_be32(p + 56, pp->curr_speed);
-    ofp_set_be32(p + 60, pp->max_speed);
+    put_port13(ofpbuf_put_zeros(out, OFP_PORT_LEN), pp);
     ofp_msg_finish(out, start);
 }
 
