@@ -1,12 +1,16 @@
 /*
- * ofctl — what uvs-ofctl's command files share (uvs-ofctl.c holds the connection and the flow,
- * port and group commands; ofctl-meter.c the meter commands): a blocking OpenFlow connection to
- * SWITCH, the xid counter, and the command table's entry type. Single-threaded; every function
- * here exits with a message (uvs_fatal) on any failure rather than returning an error.
+ * ofctl — what uvs-ofctl's command files share: a blocking OpenFlow connection to SWITCH, the xid
+ * counter, port-name lookup and the options the commands read. The files split along the command
+ * groups: uvs-ofctl.c holds the connection, the options, main() and the switch/port/table/flow
+ * dump commands; ofctl-flow.c the flow-mod commands (add/mod/del/replace/diff-flows, --bundle);
+ * ofctl-group.c the group commands; ofctl-meter.c the meter commands; ofctl-packet.c packet-out,
+ * monitor and snoop. Single-threaded; every function here exits with a message (uvs_fatal) on any
+ * failure rather than returning an error.
  */
 #ifndef UVS_OFCTL_H
 #define UVS_OFCTL_H 1
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lib/stream.h"
@@ -21,9 +25,23 @@ struct vconn {
     uint8_t version;
 };
 
+struct ofp_port_map;
+
+/* Options (uvs-ofctl.c). */
+extern bool ofctl_strict;          /* --strict: mod-flows/del-flows match exactly. */
+extern bool ofctl_bundle;          /* --bundle: flow-mods go in one atomic OpenFlow 1.4 bundle. */
+/* Whether port names are shown (--names, --no-names, default: stdout is a terminal). */
+bool should_show_names(void);
+
 uint32_t alloc_xid(void);
-/* Connects to TARGET (a bridge name or unix:/tcp: address) and negotiates a version. */
+/* Connects to TARGET (a bridge name, "unix:PATH", "tcp:IP:PORT" or "ssl:IP:PORT") and negotiates
+ * the highest version both sides speak, among those -O allows. vconn_open_ports() prefers
+ * OpenFlow 1.3 when -O allows it (commands that print port descriptions, statistics or status,
+ * so their output keeps ovs-ofctl's 1.3 layout); vconn_open_bundle() offers only OpenFlow 1.4
+ * and later (bundles). */
 void vconn_open(const char *target, struct vconn *);
+void vconn_open_ports(const char *target, struct vconn *);
+void vconn_open_bundle(const char *target, struct vconn *);
 void vconn_close(struct vconn *);
 void vconn_send(struct vconn *, const struct ofpbuf *);
 /* Receives the next message into MSG. */
@@ -43,6 +61,60 @@ void multipart_transact(struct vconn *, struct ofpbuf *request, uint32_t xid, co
 void transact_with_barrier(struct vconn *, struct ofpbuf *b, const char *what);
 void decode_failed(const struct vconn *, const char *what, struct ofperr err)
     __attribute__((noreturn));
+/* Receives the reply with XID into MSG (skipping other messages); an ERROR reply is reported
+ * (naming WHAT) and exits. */
+void recv_reply(struct vconn *, uint32_t xid, struct ofpbuf *msg, const char *what);
+
+/* Port names. get_port_map() fetches the switch's ports once, over a separate connection (as
+ * ovs-ofctl does, so xids match its output); lookup_port_name() is an ofp_port_name_cb whose AUX
+ * is a struct port_lookup; ports_to_show() is the map to print names with, or NULL. */
+struct port_lookup {
+    const char *target;
+};
+struct ofp_port_map *get_port_map(const char *target);
+bool lookup_port_name(void *aux, const char *name, uint32_t *port);
+const struct ofp_port_map *ports_to_show(const char *target);
+
+/* A flow-mod or group-mod to send, and the text it came from for error reports ("flow-mod",
+ * "flow-mod at FILE:LINE"). The mods are borrowed. */
+struct ofp_flow_mod;
+struct ofp_group_mod;
+struct ofctl_mod {
+    uint8_t type;                  /* OFPT_FLOW_MOD or OFPT_GROUP_MOD. */
+    const struct ofp_flow_mod *fm;
+    const struct ofp_group_mod *gm;
+    const char *where;
+};
+/* Sends MODS[0..N) to TARGET followed by a barrier, or with BUNDLE inside one OpenFlow 1.4 bundle
+ * (flags atomic and ordered, OpenFlow 1.4.1 §7.3.9) then committed, so that the switch applies
+ * all of them or none; the first error the switch returns is reported (naming the mod's 'where')
+ * and exits. */
+void ofctl_transact_mods(const char *target, const struct ofctl_mod *mods, size_t n, bool bundle);
+
+/* Flow-mod commands (ofctl-flow.c), argv[1] = SWITCH. bundle SWITCH FILE sends the flow-mods and
+ * group-mods of FILE ("flow [add|modify|modify_strict|delete|delete_strict] FLOW" and
+ * "group [add|modify|delete] GROUP" lines, as ovs-ofctl bundle) in one bundle. */
+void cmd_bundle(int argc, char *argv[]);
+void cmd_add_flow(int argc, char *argv[]);
+void cmd_add_flows(int argc, char *argv[]);
+void cmd_mod_flows(int argc, char *argv[]);
+void cmd_del_flows(int argc, char *argv[]);
+void cmd_replace_flows(int argc, char *argv[]);
+void cmd_diff_flows(int argc, char *argv[]);
+
+/* Group commands (ofctl-group.c). */
+void cmd_add_group(int argc, char *argv[]);
+void cmd_add_groups(int argc, char *argv[]);
+void cmd_mod_group(int argc, char *argv[]);
+void cmd_del_groups(int argc, char *argv[]);
+void cmd_dump_groups(int argc, char *argv[]);
+void cmd_dump_group_stats(int argc, char *argv[]);
+void cmd_dump_group_features(int argc, char *argv[]);
+
+/* Packet commands (ofctl-packet.c). */
+void cmd_packet_out(int argc, char *argv[]);
+void cmd_monitor(int argc, char *argv[]);
+void cmd_snoop(int argc, char *argv[]);
 
 /* Meter commands (ofctl-meter.c), argv[1] = SWITCH. */
 void cmd_add_meter(int argc, char *argv[]);

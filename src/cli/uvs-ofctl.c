@@ -1,11 +1,13 @@
 /*
- * uvs-ofctl — administer a uvs bridge over OpenFlow 1.3, with ovs-ofctl's commands, flow syntax
- * and output layouts:
+ * uvs-ofctl — administer a uvs bridge over OpenFlow, with ovs-ofctl's commands, flow syntax and
+ * output layouts:
  *
  *     uvs-ofctl [OPTIONS] COMMAND SWITCH [ARG...]
  *
  * SWITCH is a bridge name (connects to unix:RUNDIR/BRIDGE.mgmt) or an active stream name
- * ("unix:PATH", "tcp:IP:PORT"). Every command opens its own connection(s), as ovs-ofctl does:
+ * ("unix:PATH", "tcp:IP:PORT", "ssl:IP:PORT" with --private-key, --certificate, --ca-cert).
+ * Unlike ovs-ofctl, the version is the highest both sides speak (-O restricts the choice; see
+ * OFCTL_VERSIONS). Every command opens its own connection(s), as ovs-ofctl does:
  * port names are fetched over a separate connection when needed, so message xids in the output
  * match ovs-ofctl's.
  *
@@ -35,6 +37,7 @@
 #include "ofproto/ofp-msgs.h"
 #include "ofproto/ofp-parse.h"
 #include "ofproto/ofp-print.h"
+#include "ofproto/ofp-table.h"
 #include "uvs-config.h"
 #include "ofctl.h"
 
@@ -43,16 +46,22 @@
  * ------------------------------------------------------------------------------------------- */
 
 static int use_names = -1;          /* --names (1), --no-names (0), default: if stdout is a tty */
-static bool strict;                 /* --strict */
+bool ofctl_strict;                  /* --strict */
+bool ofctl_bundle;                  /* --bundle */
 static int sort_dir;                /* --sort (1), --rsort (-1), none (0) */
 static bool json_output;            /* --format json (dump-flows) */
 static const char *sort_field;      /* --sort=FIELD: NULL or "priority" = by priority */
 static int timeout_ms = -1;         /* --timeout, -1 = wait forever */
-/* uvs-ofctl decodes the OpenFlow 1.3 forms of replies (see OFP_SUPPORTED_VERSIONS). */
-#define OFCTL_VERSIONS OFP_VERSION_BIT(OFP13_VERSION)
+/* Unlike ovs-ofctl, uvs-ofctl offers every version the codec speaks (OFP_SUPPORTED_VERSIONS) and
+ * so negotiates the highest one the switch shares; -O restricts the offer. Connections whose
+ * replies carry port descriptions, port statistics or port status (show, dump-ports,
+ * dump-ports-desc, monitor, the port-name fetch) offer OFCTL_PORT_VERSIONS when -O allows it (so
+ * their output keeps the 1.3 form), else what -O allows. */
+#define OFCTL_VERSIONS OFP_SUPPORTED_VERSIONS
+#define OFCTL_PORT_VERSIONS OFP_VERSION_BIT(OFP13_VERSION)
 static uint32_t allowed_versions = OFCTL_VERSIONS;
 
-static bool
+bool
 should_show_names(void)
 {
     return use_names > 0 || (use_names < 0 && isatty(STDOUT_FILENO));
@@ -112,6 +121,30 @@ vconn_send(struct vconn *vc, const struct ofpbuf *b)
     }
 }
 
+/* The decoders read OpenFlow 1.3: turns a 1.0, 1.4 or 1.5 message in MSG into its 1.3 form
+ * (ofp_msg_upgrade()). A reply that grew into several messages leaves the others first in rx. */
+static void
+ofctl_upgrade(struct vconn *vc, struct ofpbuf *msg)
+{
+    struct ofperr err;
+    struct ofpbuf up;
+
+    ofpbuf_init(&up, 0);
+    int error = ofp_msg_upgrade(msg->data, msg->size, &up, &err);
+    if (error < 0) {
+        uvs_fatal(0, "%s: received a malformed %s (%s %s)", vc->target, ofp_type_name(msg->data[1]),
+                  ofperr_type_name(err.type), ofperr_code_name(err));
+    } else if (!error) {
+        size_t first = ofp_get_be16(up.data + 2);
+        ofpbuf_clear(msg);
+        ofpbuf_put(msg, up.data, first);
+        ofpbuf_put(&up, vc->rx.data, vc->rx.size);
+        ofpbuf_clear(&vc->rx);
+        ofpbuf_put(&vc->rx, up.data + first, up.size - first);
+    }
+    ofpbuf_uninit(&up);
+}
+
 /* Receives one message into MSG (cleared first). Answers echo requests by itself. */
 void
 vconn_recv(struct vconn *vc, struct ofpbuf *msg)
@@ -126,6 +159,7 @@ vconn_recv(struct vconn *vc, struct ofpbuf *msg)
             ofpbuf_clear(msg);
             ofpbuf_put(msg, vc->rx.data, len);
             ofpbuf_pull(&vc->rx, len);
+            ofctl_upgrade(vc, msg);
             if (msg->data[1] == OFPT_ECHO_REQUEST && vc->version) {
                 struct ofpbuf reply;
                 ofpbuf_init(&reply, len);
@@ -169,8 +203,9 @@ report_error(const struct vconn *vc, const struct ofpbuf *msg, const char *what)
               ofperr_type_name(e.type), ofperr_code_name(e), what, ofperr_description(e));
 }
 
-void
-vconn_open(const char *target, struct vconn *vc)
+/* Connects to TARGET offering the versions in VERSIONS (restricted by -O). */
+static void
+vconn_open__(const char *target, uint32_t versions, struct vconn *vc)
 {
     struct ofpbuf b;
     uint32_t peer_versions;
@@ -179,6 +214,10 @@ vconn_open(const char *target, struct vconn *vc)
     memset(vc, 0, sizeof *vc);
     vc->target = target;
     vc->name = switch_stream_name(target);
+    if (!strncmp(vc->name, "ssl:", 4) && !stream_ssl_is_configured()) {
+        uvs_fatal(0, "%s: an ssl: target needs --private-key, --certificate and --ca-cert "
+                  "(PEM files that load, the key matching the certificate)", target);
+    }
     int error = stream_open_block(vc->name, timeout_ms, &vc->stream);
     if (error) {
         if (strchr(target, ':')) {
@@ -191,7 +230,7 @@ vconn_open(const char *target, struct vconn *vc)
     ofpbuf_init(&vc->rx, 65536);
 
     ofpbuf_init(&b, 64);
-    ofp_encode_hello(&b, allowed_versions, alloc_xid());
+    ofp_encode_hello(&b, versions, alloc_xid());
     vconn_send(vc, &b);
     vconn_recv(vc, &b);
     if (b.data[1] == OFPT_ERROR) {
@@ -204,12 +243,35 @@ vconn_open(const char *target, struct vconn *vc)
     if (ofp_decode_hello(b.data, b.size, &peer_versions, &err)) {
         uvs_fatal(0, "%s: received a malformed HELLO", target);
     }
-    vc->version = ofp_negotiate_version(allowed_versions, peer_versions);
+    vc->version = ofp_negotiate_version(versions, peer_versions);
     if (!vc->version) {
         uvs_fatal(0, "%s: version negotiation failed: the switch supports none of the versions "
-                  "given with -O", target);
+                  "offered (0x%x; see -O and the bridge's protocols column)", target, versions);
     }
     ofpbuf_uninit(&b);
+}
+
+void
+vconn_open(const char *target, struct vconn *vc)
+{
+    vconn_open__(target, allowed_versions, vc);
+}
+
+void
+vconn_open_ports(const char *target, struct vconn *vc)
+{
+    uint32_t v = allowed_versions & OFCTL_PORT_VERSIONS;
+    vconn_open__(target, v ? v : allowed_versions, vc);
+}
+
+void
+vconn_open_bundle(const char *target, struct vconn *vc)
+{
+    uint32_t versions = allowed_versions & ~(OFP_VERSION_BIT(OFP14_VERSION) - 1);
+    if (!versions) {
+        uvs_fatal(0, "%s: --bundle needs OpenFlow 1.4 or later, which -O excludes", target);
+    }
+    vconn_open__(target, versions, vc);
 }
 
 void
@@ -221,7 +283,7 @@ vconn_close(struct vconn *vc)
 }
 
 /* Receives the reply with XID (skipping others), reporting an error reply for WHAT. */
-static void
+void
 recv_reply(struct vconn *vc, uint32_t xid, struct ofpbuf *msg, const char *what)
 {
     for (;;) {
@@ -265,6 +327,24 @@ decode_failed(const struct vconn *vc, const char *what, struct ofperr err)
     uvs_fatal(0, "%s: could not decode the %s (%s)", vc->target, what, ofperr_code_name(err));
 }
 
+void
+transact_with_barrier(struct vconn *vc, struct ofpbuf *b, const char *what)
+{
+    uint32_t barrier_xid = alloc_xid();
+
+    ofp_encode_simple(b, vc->version, OFPT_BARRIER_REQUEST, barrier_xid);
+    vconn_send(vc, b);
+    for (;;) {
+        vconn_recv(vc, b);
+        if (b->data[1] == OFPT_ERROR) {
+            report_error(vc, b, what);
+        }
+        if (b->data[1] == OFPT_BARRIER_REPLY && ofp_get_be32(b->data + 4) == barrier_xid) {
+            return;
+        }
+    }
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Port names.
  * ------------------------------------------------------------------------------------------- */
@@ -289,7 +369,7 @@ collect_ports_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_mu
 }
 
 /* The switch's port names, fetched once over a separate connection (like ovs-ofctl). */
-static struct ofp_port_map *
+struct ofp_port_map *
 get_port_map(const char *target)
 {
     static struct ofp_port_map map;
@@ -301,7 +381,7 @@ get_port_map(const char *target)
 
         fetched = true;
         ofp_port_map_init(&map);
-        vconn_open(target, &vc);
+        vconn_open_ports(target, &vc);
         ofpbuf_init(&req, 16);
         uint32_t xid = alloc_xid();
         ofp_encode_multipart_request(&req, vc.version, xid, OFPMP_PORT_DESC, NULL, 0);
@@ -312,12 +392,8 @@ get_port_map(const char *target)
     return &map;
 }
 
-struct port_lookup {
-    const char *target;
-};
-
 /* ofp_port_name_cb: resolves names through the switch's port list, fetched on first use. */
-static bool
+bool
 lookup_port_name(void *aux, const char *name, uint32_t *port)
 {
     struct port_lookup *pl = aux;
@@ -326,7 +402,7 @@ lookup_port_name(void *aux, const char *name, uint32_t *port)
 
 /* Port names for output, or NULL when names are not shown. Called when the first reply is
  * printed, so the name fetch happens after the main request, in ovs-ofctl's order. */
-static const struct ofp_port_map *
+const struct ofp_port_map *
 ports_to_show(const char *target)
 {
     return should_show_names() ? get_port_map(target) : NULL;
@@ -389,7 +465,7 @@ cmd_show(int argc, char *argv[])
     struct ofperr err;
     struct ds s = DS_EMPTY_INITIALIZER;
 
-    vconn_open(argv[1], &vc);
+    vconn_open_ports(argv[1], &vc);
     ofpbuf_init(&b, 16);
     ofpbuf_init(&reply, 256);
     uint32_t xid = alloc_xid();
@@ -409,7 +485,7 @@ cmd_show(int argc, char *argv[])
     vconn_close(&vc);
 
     /* ovs-ofctl asks for the configuration over a new connection. */
-    vconn_open(argv[1], &vc);
+    vconn_open_ports(argv[1], &vc);
     xid = alloc_xid();
     ofpbuf_clear(&b);
     ofp_encode_simple(&b, vc.version, OFPT_GET_CONFIG_REQUEST, xid);
@@ -432,7 +508,7 @@ cmd_dump_ports_desc(int argc, char *argv[])
 {
     struct vconn vc;
 
-    vconn_open(argv[1], &vc);
+    vconn_open_ports(argv[1], &vc);
     dump_port_desc(&vc);
     vconn_close(&vc);
 }
@@ -511,6 +587,47 @@ cmd_dump_tables(int argc, char *argv[])
 }
 
 static void
+print_table_features_cb(struct vconn *vc, const struct ofpbuf *msg,
+                        const struct ofp_multipart *mp, void *aux)
+{
+    const uint8_t *p = mp->body;
+    size_t left = mp->body_len;
+    struct ofp_table_features_entry *e = xmalloc(sizeof *e);
+    struct ofperr err;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    int error;
+
+    ofp_format_mp_header(&s, "OFPST_TABLE_FEATURES reply", msg->data[0],
+                         ofp_get_be32(msg->data + 4), mp->flags);
+    ds_put_char(&s, '\n');
+    while (!(error = ofp_pull_table_features(&p, &left, e, &err))) {
+        ofp_format_table_features(&s, e);
+    }
+    fputs(ds_cstr(&s), stdout);
+    ds_destroy(&s);
+    free(e);
+    if (error != -ENOENT) {
+        decode_failed(vc, "table features reply", err);
+    }
+}
+
+static void
+cmd_dump_table_features(int argc, char *argv[])
+{
+    struct vconn vc;
+    struct ofpbuf req;
+
+    vconn_open(argv[1], &vc);
+    uint32_t xid = alloc_xid();
+    ofpbuf_init(&req, 16);
+    ofp_encode_multipart_request(&req, vc.version, xid, OFPMP_TABLE_FEATURES, NULL, 0);
+    multipart_transact(&vc, &req, xid, "table features request", print_table_features_cb,
+                       NULL);
+    ofpbuf_uninit(&req);
+    vconn_close(&vc);
+}
+
+static void
 print_ports_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_multipart *mp,
                void *aux_)
 {
@@ -561,7 +678,7 @@ cmd_dump_ports(int argc, char *argv[])
                       map->n ? ds_cstr(&s) : "no ports");
         }
     }
-    vconn_open(argv[1], &vc);
+    vconn_open_ports(argv[1], &vc);
     uint32_t xid = alloc_xid();
     ofpbuf_init(&req, 32);
     ofp_encode_port_stats_request(&req, vc.version, xid, port_no);
@@ -760,107 +877,8 @@ cmd_dump_aggregate(int argc, char *argv[])
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Commands: packet-out, monitor.
+ * Commands: mod-port.
  * ------------------------------------------------------------------------------------------- */
-
-/* Parses a hex string ("ffffffffffff0200...", spaces and dots allowed) into *BUF. */
-static size_t
-parse_hex_packet(const char *s, uint8_t **bufp)
-{
-    size_t n = 0, alloc = strlen(s) / 2 + 1;
-    uint8_t *buf = xmalloc(alloc);
-
-    while (*s) {
-        if (strchr(" .:\t", *s)) {
-            s++;
-            continue;
-        }
-        unsigned int byte;
-        if (!isxdigit((unsigned char) s[0]) || !isxdigit((unsigned char) s[1])
-            || sscanf(s, "%2x", &byte) != 1) {
-            uvs_fatal(0, "packet-out: \"%s\" is not a hex packet (e.g. ffffffffffff0200...)", s);
-        }
-        buf[n++] = byte;
-        s += 2;
-    }
-    *bufp = buf;
-    return n;
-}
-
-/* packet-out SWITCH IN_PORT ACTIONS PACKET...  or  packet-out SWITCH "in_port=P packet=HEX
- * actions=A" (both ovs-ofctl syntaxes). */
-static void
-cmd_packet_out(int argc, char *argv[])
-{
-    struct port_lookup pl = { argv[1] };
-    const char *in_port_s = NULL, *actions_s = NULL;
-    char **packets = NULL;
-    int n_packets = 0;
-    char *copy = NULL;
-
-    if (argc == 3) {
-        copy = xstrdup(argv[2]);
-        char *pos = copy, *key, *value;
-        while (ofp_next_keyword(&pos, &key, &value)) {
-            if (!strcmp(key, "in_port")) {
-                in_port_s = value;
-            } else if (!strcmp(key, "packet")) {
-                packets = xrealloc(packets, (n_packets + 1) * sizeof *packets);
-                packets[n_packets++] = value;
-            } else if (!strcmp(key, "actions") || !strcmp(key, "action")) {
-                actions_s = value;
-            } else {
-                uvs_fatal(0, "packet-out: unknown keyword \"%s\" (use in_port=, packet=, "
-                          "actions=)", key);
-            }
-        }
-        if (!n_packets || !actions_s) {
-            uvs_fatal(0, "packet-out: need packet=HEX and actions=ACTIONS");
-        }
-    } else if (argc >= 5) {
-        in_port_s = argv[2];
-        actions_s = argv[3];
-        packets = argv + 4;
-        n_packets = argc - 4;
-    } else {
-        uvs_fatal(0, "packet-out: usage: packet-out SWITCH IN_PORT ACTIONS PACKET... or "
-                  "packet-out SWITCH \"in_port=PORT packet=HEX actions=ACTIONS\"");
-    }
-
-    uint32_t in_port = OFPP_CONTROLLER;
-    if (in_port_s && strcasecmp(in_port_s, "none")) {
-        get_port_map(argv[1]);
-        char *error = ofp_parse_port(in_port_s, "in_port", lookup_port_name, &pl, &in_port);
-        if (error) {
-            uvs_fatal(0, "packet-out: %s", error);
-        }
-    }
-    struct ofp_packet_out po = { .buffer_id = OFP_NO_BUFFER, .in_port = in_port };
-    char *error = ofp_parse_actions(actions_s, lookup_port_name, &pl, &po.ofpacts);
-    if (error) {
-        uvs_fatal(0, "packet-out: %s", error);
-    }
-
-    struct vconn vc;
-    struct ofpbuf b;
-    vconn_open(argv[1], &vc);
-    ofpbuf_init(&b, 2048);
-    for (int i = 0; i < n_packets; i++) {
-        uint8_t *data;
-        po.data_len = parse_hex_packet(packets[i], &data);
-        po.data = data;
-        ofp_encode_packet_out(&b, vc.version, alloc_xid(), &po);
-        free(data);
-    }
-    transact_with_barrier(&vc, &b, "packet-out");
-    ofpbuf_uninit(&b);
-    vconn_close(&vc);
-    ofpacts_destroy(&po.ofpacts);
-    if (copy) {
-        free(packets);
-        free(copy);
-    }
-}
 
 /* mod-port SWITCH PORT ACTION (ovs-ofctl's: up, down, receive, no-receive, forward, no-forward,
  * flood, no-flood, packet-in, no-packet-in). */
@@ -903,590 +921,12 @@ cmd_mod_port(int argc, char *argv[])
 
     struct vconn vc;
     struct ofpbuf b;
-    vconn_open(argv[1], &vc);
+    vconn_open_ports(argv[1], &vc);
     ofpbuf_init(&b, 128);
     uint32_t xid = alloc_xid();
     ofp_encode_port_mod(&b, vc.version, xid, &pm);
     transact_with_barrier(&vc, &b, "port-mod");
     ofpbuf_uninit(&b);
-    vconn_close(&vc);
-}
-
-/* monitor SWITCH [MISS_LEN]: prints packet-ins and port status messages until interrupted. */
-static void
-cmd_monitor(int argc, char *argv[])
-{
-    struct vconn vc;
-    struct ofpbuf b;
-    uint64_t miss_len = 128;
-
-    if (argc > 2 && !str_to_uint64(argv[2], 10, UINT16_MAX, &miss_len)) {
-        uvs_fatal(0, "monitor: \"%s\" is not a miss length (0 to 65535)", argv[2]);
-    }
-    vconn_open(argv[1], &vc);
-    ofpbuf_init(&b, 2048);
-    /* A management connection gets packet-ins once it gives a miss_send_len. */
-    struct ofp_switch_config cfg = { OFPC_FRAG_NORMAL, (uint16_t) miss_len };
-    ofp_encode_switch_config(&b, vc.version, OFPT_SET_CONFIG, alloc_xid(), &cfg);
-    vconn_send(&vc, &b);
-    for (;;) {
-        struct ds s = DS_EMPTY_INITIALIZER;
-        struct ofperr err;
-        vconn_recv(&vc, &b);
-        uint32_t xid = ofp_get_be32(b.data + 4);
-        if (b.data[1] == OFPT_PACKET_IN) {
-            struct ofp_packet_in pi;
-            if (ofp_decode_packet_in(b.data, b.size, &pi, &err)) {
-                decode_failed(&vc, "packet-in", err);
-            }
-            ofp_format_msg_header(&s, "OFPT_PACKET_IN", b.data[0], xid);
-            ds_put_char(&s, ' ');
-            if (pi.table_id) {
-                ds_put_format(&s, "table_id=%u ", pi.table_id);
-            }
-            ds_put_format(&s, "cookie=0x%"PRIx64" total_len=%u in_port=", pi.cookie,
-                          pi.total_len);
-            ofp_format_port(&s, pi.in_port, ports_to_show(argv[1]));
-            ds_put_format(&s, " (via %s) data_len=%zu (unbuffered)\n",
-                          pi.reason == OFPR_NO_MATCH ? "no_match" : pi.reason == OFPR_ACTION
-                          ? "action" : "invalid_ttl", pi.data_len);
-            struct flow flow;
-            flow_extract(pi.data, pi.data_len, 0, &flow);
-            flow.in_port = 0;
-            char *fs = flow_to_string(&flow, NULL);
-            char *p = fs && !strncmp(fs, "in_port=0,", 10) ? fs + 10 : fs;
-            ds_put_format(&s, "%s\n", p ? p : "");
-            free(fs);
-        } else if (b.data[1] == OFPT_FLOW_REMOVED) {
-            struct ofp_flow_removed fr;
-            static const char *const reasons[] = { "idle", "hard", "delete" };
-            if (!ofp_decode_flow_removed(b.data, b.size, &fr, &err)) {
-                ofp_format_msg_header(&s, "OFPT_FLOW_REMOVED", b.data[0], xid);
-                ds_put_char(&s, ' ');
-                ofp_format_match(&s, &fr.match, fr.priority, ports_to_show(argv[1]));
-                ds_put_format(&s, " reason=%s", fr.reason < 3 ? reasons[fr.reason] : "?");
-                if (fr.table_id) {
-                    ds_put_format(&s, " table_id=%u", fr.table_id);
-                }
-                if (fr.cookie) {
-                    ds_put_format(&s, " cookie:0x%"PRIx64, fr.cookie);
-                }
-                ds_put_cstr(&s, " duration");
-                ofp_format_duration(&s, fr.duration_sec, fr.duration_nsec);
-                if (fr.idle_timeout) {
-                    ds_put_format(&s, " idle%u", fr.idle_timeout);
-                }
-                if (fr.hard_timeout) {
-                    ds_put_format(&s, " hard%u", fr.hard_timeout);
-                }
-                ds_put_format(&s, " pkts%"PRIu64" bytes%"PRIu64"\n", fr.packet_count,
-                              fr.byte_count);
-            }
-        } else if (b.data[1] == OFPT_PORT_STATUS) {
-            uint8_t reason;
-            struct ofp_phy_port pp;
-            if (!ofp_decode_port_status(b.data, b.size, &reason, &pp, &err)) {
-                ofp_format_msg_header(&s, "OFPT_PORT_STATUS", b.data[0], xid);
-                ds_put_format(&s, " %s:", reason == OFPPR_ADD ? "ADD" : reason == OFPPR_DELETE
-                              ? "DEL" : "MOD");
-                ofp_format_phy_port(&s, &pp);
-            }
-        } else if (b.data[1] == OFPT_ERROR) {
-            report_error(&vc, &b, "monitor");
-        } else if (b.data[1] == OFPT_ECHO_REQUEST) {
-            struct ofpbuf r;
-            ofpbuf_init(&r, 64);
-            ofp_encode_echo(&r, vc.version, OFPT_ECHO_REPLY, xid, b.data + 8, b.size - 8);
-            vconn_send(&vc, &r);
-            ofpbuf_uninit(&r);
-        }
-        fputs(ds_cstr(&s), stdout);
-        fflush(stdout);
-        ds_destroy(&s);
-    }
-}
-
-/* ---------------------------------------------------------------------------------------------
- * Commands: add-flow, add-flows, mod-flows, del-flows.
- * ------------------------------------------------------------------------------------------- */
-
-/* A flow-mod sent and the text it came from, for error reports. */
-struct sent_mod {
-    uint32_t xid;
-    char *where;             /* "flow-mod" or "flow-mod at FILE:LINE" */
-};
-
-void
-transact_with_barrier(struct vconn *vc, struct ofpbuf *b, const char *what)
-{
-    uint32_t barrier_xid = alloc_xid();
-
-    ofp_encode_simple(b, vc->version, OFPT_BARRIER_REQUEST, barrier_xid);
-    vconn_send(vc, b);
-    for (;;) {
-        vconn_recv(vc, b);
-        if (b->data[1] == OFPT_ERROR) {
-            report_error(vc, b, what);
-        }
-        if (b->data[1] == OFPT_BARRIER_REPLY && ofp_get_be32(b->data + 4) == barrier_xid) {
-            return;
-        }
-    }
-}
-
-/* Sends the flow-mods in FMS, then a barrier, and reports the first error the switch returns. */
-static void
-transact_flow_mods(const char *target, struct ofp_flow_mod *fms, char **wheres, size_t n)
-{
-    struct vconn vc;
-    struct ofpbuf b;
-    struct sent_mod *sent = xcalloc(n ? n : 1, sizeof *sent);
-
-    vconn_open(target, &vc);
-    ofpbuf_init(&b, 65536);
-    for (size_t i = 0; i < n; i++) {
-        sent[i].xid = alloc_xid();
-        sent[i].where = wheres[i];
-        ofp_encode_flow_mod(&b, vc.version, sent[i].xid, &fms[i]);
-        if (b.size >= 60000) {
-            vconn_send(&vc, &b);
-            ofpbuf_clear(&b);
-        }
-    }
-    uint32_t barrier_xid = alloc_xid();
-    ofp_encode_simple(&b, vc.version, OFPT_BARRIER_REQUEST, barrier_xid);
-    vconn_send(&vc, &b);
-
-    for (;;) {
-        vconn_recv(&vc, &b);
-        uint32_t xid = ofp_get_be32(b.data + 4);
-        if (b.data[1] == OFPT_ERROR) {
-            const char *what = "request";
-            for (size_t i = 0; i < n; i++) {
-                if (sent[i].xid == xid) {
-                    what = sent[i].where;
-                }
-            }
-            report_error(&vc, &b, what);
-        }
-        if (b.data[1] == OFPT_BARRIER_REPLY && xid == barrier_xid) {
-            break;
-        }
-    }
-    ofpbuf_uninit(&b);
-    free(sent);
-    vconn_close(&vc);
-}
-
-static void
-flow_mod_one(int argc, char *argv[], enum ofp_flow_mod_command command)
-{
-    struct port_lookup pl = { argv[1] };
-    struct ofp_flow_mod fm;
-    char *where = "flow-mod";
-
-    char *error = ofp_parse_flow_mod(argc > 2 ? argv[2] : "", command, lookup_port_name, &pl,
-                                     &fm);
-    if (error) {
-        uvs_fatal(0, "%s", error);
-    }
-    transact_flow_mods(argv[1], &fm, &where, 1);
-    ofp_flow_mod_destroy(&fm);
-}
-
-static void
-cmd_add_flow(int argc, char *argv[])
-{
-    flow_mod_one(argc, argv, OFPFC_ADD);
-}
-
-static void
-cmd_mod_flows(int argc, char *argv[])
-{
-    flow_mod_one(argc, argv, strict ? OFPFC_MODIFY_STRICT : OFPFC_MODIFY);
-}
-
-static void
-cmd_del_flows(int argc, char *argv[])
-{
-    flow_mod_one(argc, argv, strict ? OFPFC_DELETE_STRICT : OFPFC_DELETE);
-}
-
-/* Reads the flows of FILE ('-' = stdin), one per line in add-flow syntax, into *FMSP (and, for
- * error reports, "flow-mod at FILE:LINE" into *WHERESP). Returns the count. */
-static size_t
-read_flow_file(const char *target, const char *file, struct ofp_flow_mod **fmsp,
-               char ***wheresp)
-{
-    struct port_lookup pl = { target };
-    FILE *stream = !strcmp(file, "-") ? stdin : fopen(file, "r");
-    struct ofp_flow_mod *fms = NULL;
-    char **wheres = NULL;
-    size_t n = 0;
-    char *line = NULL;
-    size_t line_alloc = 0;
-    int line_no = 0;
-
-    if (!stream) {
-        uvs_fatal(errno, "%s: cannot open", file);
-    }
-    while (getline(&line, &line_alloc, stream) >= 0) {
-        char *p = line + strspn(line, " \t\r\n");
-        line_no++;
-        if (!*p || *p == '#') {
-            continue;
-        }
-        fms = xrealloc(fms, (n + 1) * sizeof *fms);
-        wheres = xrealloc(wheres, (n + 1) * sizeof *wheres);
-        char *error = ofp_parse_flow_mod(p, OFPFC_ADD, lookup_port_name, &pl, &fms[n]);
-        if (error) {
-            uvs_fatal(0, "%s:%d: %s", file, line_no, error);
-        }
-        wheres[n++] = xasprintf("flow-mod at %s:%d", file, line_no);
-    }
-    if (stream != stdin) {
-        fclose(stream);
-    }
-    free(line);
-    *fmsp = fms;
-    *wheresp = wheres;
-    return n;
-}
-
-static void
-free_flow_mods(struct ofp_flow_mod *fms, char **wheres, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        ofp_flow_mod_destroy(&fms[i]);
-        free(wheres[i]);
-    }
-    free(fms);
-    free(wheres);
-}
-
-static void
-cmd_add_flows(int argc, char *argv[])
-{
-    struct ofp_flow_mod *fms;
-    char **wheres;
-    size_t n = read_flow_file(argv[1], argv[2], &fms, &wheres);
-
-    transact_flow_mods(argv[1], fms, wheres, n);
-    free_flow_mods(fms, wheres, n);
-}
-
-/* Every flow of the switch, for replace-flows and diff-flows. */
-struct flow_list {
-    struct ofp_flow_stats *fs;
-    size_t n;
-};
-
-static void
-collect_flows_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_multipart *mp,
-                 void *aux_)
-{
-    struct flow_list *fl = aux_;
-    const uint8_t *p = mp->body;
-    size_t left = mp->body_len;
-    struct ofp_flow_stats fs;
-    struct ofperr err;
-    int error;
-
-    while (!(error = ofp_pull_flow_stats(&p, &left, &fs, &err))) {
-        fl->fs = xrealloc(fl->fs, (fl->n + 1) * sizeof *fl->fs);
-        fl->fs[fl->n++] = fs;
-    }
-    ofpacts_destroy(&fs.ofpacts);
-    if (error != -ENOENT) {
-        decode_failed(vc, "flow statistics reply", err);
-    }
-}
-
-static void
-fetch_flows(const char *target, struct flow_list *fl)
-{
-    struct ofp_flow_stats_request fsr;
-    struct vconn vc;
-    struct ofpbuf req;
-
-    memset(&fsr, 0, sizeof fsr);
-    fsr.table_id = 0xff;
-    fsr.out_port = OFPP_ANY;
-    fsr.out_group = OFPG_ANY;
-    match_init_catchall(&fsr.match);
-    fl->fs = NULL;
-    fl->n = 0;
-    vconn_open(target, &vc);
-    uint32_t xid = alloc_xid();
-    ofpbuf_init(&req, 128);
-    ofp_encode_flow_stats_request(&req, vc.version, xid, &fsr);
-    multipart_transact(&vc, &req, xid, "flow statistics request", collect_flows_cb, fl);
-    ofpbuf_uninit(&req);
-    vconn_close(&vc);
-}
-
-/* The switch flow with FM's table, priority and match, or NULL. */
-static const struct ofp_flow_stats *
-find_flow(const struct flow_list *fl, const struct ofp_flow_mod *fm)
-{
-    struct match m = fm->match;
-    match_normalize(&m);
-    for (size_t i = 0; i < fl->n; i++) {
-        const struct ofp_flow_stats *fs = &fl->fs[i];
-        if (fs->table_id == fm->table_id && fs->priority == fm->priority
-            && match_equal(&fs->match, &m)) {
-            return fs;
-        }
-    }
-    return NULL;
-}
-
-/* Rewrites ACTS as they come back from a switch (e.g. set_field on a register becomes a Nicira
- * load), so file flows compare equal to dumped ones. */
-static void
-normalize_ofpacts(struct ofpacts *acts)
-{
-    struct ofpbuf b;
-    struct ofpacts back;
-    struct ofperr err;
-
-    ofpbuf_init(&b, 256);
-    ofp_put_instructions(&b, acts);
-    if (!ofp_decode_instructions(b.data, b.size, &back, &err)) {
-        ofpacts_destroy(acts);
-        *acts = back;
-    } else {
-        ofpacts_destroy(&back);
-    }
-    ofpbuf_uninit(&b);
-}
-
-static bool
-flow_same(const struct ofp_flow_stats *fs, const struct ofp_flow_mod *fm)
-{
-    return fs->cookie == fm->cookie && ofpacts_equal(&fs->ofpacts, &fm->ofpacts)
-           && fs->idle_timeout == fm->idle_timeout && fs->hard_timeout == fm->hard_timeout;
-}
-
-/* "table=1 cookie=0x5 priority=10,ip actions=drop", as ovs-ofctl diff-flows prints a flow. */
-static void
-format_diff_flow(struct ds *s, char prefix, uint8_t table_id, uint64_t cookie, int priority,
-                 const struct match *match, const struct ofpacts *acts, const char *target)
-{
-    ds_put_char(s, prefix);
-    if (table_id) {
-        ds_put_format(s, "table=%u ", table_id);
-    }
-    if (cookie) {
-        ds_put_format(s, "cookie=0x%"PRIx64" ", cookie);
-    }
-    size_t len = s->len;
-    ofp_format_match(s, match, priority, ports_to_show(target));
-    if (s->len > len) {
-        ds_put_char(s, ' ');
-    }
-    ds_put_cstr(s, "actions=");
-    ofp_format_actions(s, acts, ports_to_show(target));
-    ds_put_char(s, '\n');
-}
-
-/* Whether the file flows FMS (N) include the switch flow FS. */
-static bool
-file_has_flow(const struct ofp_flow_mod *fms, size_t n, const struct ofp_flow_stats *fs)
-{
-    for (size_t i = 0; i < n; i++) {
-        struct match m = fms[i].match;
-        match_normalize(&m);
-        if (fms[i].table_id == fs->table_id && fms[i].priority == fs->priority
-            && match_equal(&m, &fs->match) && flow_same(fs, &fms[i])) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* diff-flows SWITCH FILE: "-" the switch's flows FILE lacks, "+" FILE's flows the switch lacks
- * (a changed flow shows both). Exit status 2 when they differ, as ovs-ofctl. */
-static void
-cmd_diff_flows(int argc, char *argv[])
-{
-    struct ofp_flow_mod *fms;
-    char **wheres;
-    size_t n = read_flow_file(argv[1], argv[2], &fms, &wheres);
-    struct flow_list fl;
-    struct ds s = DS_EMPTY_INITIALIZER;
-
-    for (size_t i = 0; i < n; i++) {
-        normalize_ofpacts(&fms[i].ofpacts);
-    }
-    fetch_flows(argv[1], &fl);
-    for (size_t i = 0; i < fl.n; i++) {
-        const struct ofp_flow_stats *fs = &fl.fs[i];
-        if (!file_has_flow(fms, n, fs)) {
-            format_diff_flow(&s, '-', fs->table_id, fs->cookie, fs->priority, &fs->match,
-                             &fs->ofpacts, argv[1]);
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        const struct ofp_flow_stats *fs = find_flow(&fl, &fms[i]);
-        if (!fs || !flow_same(fs, &fms[i])) {
-            format_diff_flow(&s, '+', fms[i].table_id, fms[i].cookie, fms[i].priority,
-                             &fms[i].match, &fms[i].ofpacts, argv[1]);
-        }
-    }
-    fputs(ds_cstr(&s), stdout);
-    bool differ = s.len > 0;
-    ds_destroy(&s);
-    for (size_t i = 0; i < fl.n; i++) {
-        ofpacts_destroy(&fl.fs[i].ofpacts);
-    }
-    free(fl.fs);
-    free_flow_mods(fms, wheres, n);
-    exit(differ ? 2 : 0);
-}
-
-/* replace-flows SWITCH FILE: makes the switch's flows those of FILE, touching only the flows that
- * differ (unchanged ones keep their counters). */
-static void
-cmd_replace_flows(int argc, char *argv[])
-{
-    struct ofp_flow_mod *fms;
-    char **wheres;
-    size_t n = read_flow_file(argv[1], argv[2], &fms, &wheres);
-    struct flow_list fl;
-    struct ofp_flow_mod *mods = NULL;
-
-    for (size_t i = 0; i < n; i++) {
-        normalize_ofpacts(&fms[i].ofpacts);
-    }
-    char **mwheres = NULL;
-    size_t n_mods = 0;
-
-    fetch_flows(argv[1], &fl);
-    for (size_t i = 0; i < fl.n; i++) {
-        const struct ofp_flow_stats *fs = &fl.fs[i];
-        bool keep = false;
-        for (size_t j = 0; j < n && !keep; j++) {
-            struct match m = fms[j].match;
-            match_normalize(&m);
-            keep = fms[j].table_id == fs->table_id && fms[j].priority == fs->priority
-                   && match_equal(&m, &fs->match);
-        }
-        if (!keep) {
-            mods = xrealloc(mods, (n_mods + 1) * sizeof *mods);
-            mwheres = xrealloc(mwheres, (n_mods + 1) * sizeof *mwheres);
-            ofp_flow_mod_init(&mods[n_mods]);
-            mods[n_mods].command = OFPFC_DELETE_STRICT;
-            mods[n_mods].table_id = fs->table_id;
-            mods[n_mods].priority = fs->priority;
-            mods[n_mods].match = fs->match;
-            mwheres[n_mods++] = xstrdup("flow-mod (delete)");
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        const struct ofp_flow_stats *fs = find_flow(&fl, &fms[i]);
-        if (!fs || !flow_same(fs, &fms[i])) {
-            mods = xrealloc(mods, (n_mods + 1) * sizeof *mods);
-            mwheres = xrealloc(mwheres, (n_mods + 1) * sizeof *mwheres);
-            mods[n_mods] = fms[i];
-            ofpacts_copy(&mods[n_mods].ofpacts, &fms[i].ofpacts);
-            mwheres[n_mods++] = xstrdup(wheres[i]);
-        }
-    }
-    transact_flow_mods(argv[1], mods, mwheres, n_mods);
-    free_flow_mods(mods, mwheres, n_mods);
-    for (size_t i = 0; i < fl.n; i++) {
-        ofpacts_destroy(&fl.fs[i].ofpacts);
-    }
-    free(fl.fs);
-    free_flow_mods(fms, wheres, n);
-}
-
-/* ---------------------------------------------------------------------------------------------
- * Commands: add-group, mod-group, del-groups, dump-groups.
- * ------------------------------------------------------------------------------------------- */
-
-static void
-group_mod__(const char *target, const char *text, uint16_t command)
-{
-    struct port_lookup pl = { target };
-    struct ofp_group_mod gm;
-
-    get_port_map(target);
-    char *error = ofp_parse_group_mod(text, command, lookup_port_name, &pl, &gm);
-    if (error) {
-        uvs_fatal(0, "%s", error);
-    }
-    struct vconn vc;
-    struct ofpbuf b;
-    vconn_open(target, &vc);
-    ofpbuf_init(&b, 256);
-    ofp_encode_group_mod(&b, vc.version, alloc_xid(), &gm);
-    transact_with_barrier(&vc, &b, "group-mod");
-    ofpbuf_uninit(&b);
-    vconn_close(&vc);
-    ofp_group_mod_destroy(&gm);
-}
-
-static void
-cmd_add_group(int argc, char *argv[])
-{
-    group_mod__(argv[1], argv[2], OFPGC_ADD);
-}
-
-static void
-cmd_mod_group(int argc, char *argv[])
-{
-    group_mod__(argv[1], argv[2], OFPGC_MODIFY);
-}
-
-static void
-cmd_del_groups(int argc, char *argv[])
-{
-    group_mod__(argv[1], argc > 2 ? argv[2] : "", OFPGC_DELETE);
-}
-
-static void
-print_groups_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_multipart *mp,
-                void *aux)
-{
-    const char *target = aux;
-    const uint8_t *p = mp->body;
-    size_t left = mp->body_len;
-    struct ofp_group_mod gm;
-    struct ofperr err;
-    struct ds s = DS_EMPTY_INITIALIZER;
-    int error;
-
-    ofp_format_mp_header(&s, "OFPST_GROUP_DESC reply", msg->data[0], ofp_get_be32(msg->data + 4),
-                         mp->flags);
-    ds_put_char(&s, '\n');
-    while (!(error = ofp_pull_group_desc(&p, &left, &gm, &err))) {
-        ds_put_char(&s, ' ');
-        ofp_format_group(&s, &gm, ports_to_show(target));
-        ds_put_char(&s, '\n');
-        ofp_group_mod_destroy(&gm);
-    }
-    ofp_group_mod_destroy(&gm);
-    fputs(ds_cstr(&s), stdout);
-    ds_destroy(&s);
-    if (error != -ENOENT) {
-        decode_failed(vc, "group description reply", err);
-    }
-}
-
-static void
-cmd_dump_groups(int argc, char *argv[])
-{
-    struct vconn vc;
-    struct ofpbuf req;
-
-    vconn_open(argv[1], &vc);
-    uint32_t xid = alloc_xid();
-    ofpbuf_init(&req, 64);
-    ofp_encode_multipart_request(&req, vc.version, xid, OFPMP_GROUP_DESC, NULL, 0);
-    multipart_transact(&vc, &req, xid, "group description request", print_groups_cb, argv[1]);
-    ofpbuf_uninit(&req);
     vconn_close(&vc);
 }
 
@@ -1522,6 +962,12 @@ static const struct command commands[] = {
     { "mod-group", 2, 2, cmd_mod_group, "SWITCH GROUP" },
     { "del-groups", 1, 2, cmd_del_groups, "SWITCH [group_id=N]" },
     { "dump-groups", 1, 1, cmd_dump_groups, "SWITCH" },
+    { "add-groups", 2, 2, cmd_add_groups, "SWITCH FILE" },
+    { "dump-group-stats", 1, 2, cmd_dump_group_stats, "SWITCH [group_id=N]" },
+    { "dump-group-features", 1, 1, cmd_dump_group_features, "SWITCH" },
+    { "dump-table-features", 1, 1, cmd_dump_table_features, "SWITCH" },
+    { "snoop", 1, 1, cmd_snoop, "SWITCH" },
+    { "bundle", 2, 2, cmd_bundle, "SWITCH FILE" },
     { "add-meter", 2, 2, cmd_add_meter, "SWITCH METER" },
     { "mod-meter", 2, 2, cmd_mod_meter, "SWITCH METER" },
     { "del-meters", 1, 2, cmd_del_meters, "SWITCH [meter=N]" },
@@ -1533,9 +979,10 @@ static const struct command commands[] = {
 static void __attribute__((noreturn))
 usage(void)
 {
-    printf("%s: administer a uvs bridge over OpenFlow 1.3\n"
+    printf("%s: administer a uvs bridge over OpenFlow\n"
            "usage: %s [OPTIONS] COMMAND SWITCH [ARG...]\n"
-           "\nFor SWITCH give a bridge name (connects to unix:%s/BRIDGE.mgmt) or unix:PATH.\n"
+           "\nFor SWITCH give a bridge name (connects to unix:%s/BRIDGE.mgmt), unix:PATH,\n"
+           "tcp:IP:PORT or ssl:IP:PORT (a ptcp:/pssl: controller target of the bridge).\n"
            "\nCommands:\n"
            "  show SWITCH                 show switch features, ports and configuration\n"
            "  dump-desc SWITCH            print the switch description\n"
@@ -1555,8 +1002,15 @@ usage(void)
            "  monitor SWITCH [MISS_LEN]   print packet-ins, flow removals and port changes\n"
            "  add-group SWITCH GROUP      add a group (group_id=N,type=all,bucket=actions=...)\n"
            "  mod-group SWITCH GROUP      replace a group's type and buckets\n"
+           "  add-groups SWITCH FILE      add the groups in FILE, one per line\n"
            "  del-groups SWITCH [group_id=N]  delete a group (all without an id)\n"
            "  dump-groups SWITCH          print the groups\n"
+           "  dump-group-stats SWITCH [group_id=N]  print group statistics\n"
+           "  dump-group-features SWITCH  print what groups the switch supports\n"
+           "  dump-table-features SWITCH  print the tables' features\n"
+           "  snoop SWITCH                print the OpenFlow traffic with the controllers\n"
+           "  bundle SWITCH FILE          apply FILE's \"flow ...\" and \"group ...\" lines\n"
+           "                              atomically (one OpenFlow 1.4 bundle)\n"
            "  add-meter SWITCH METER      add a meter (meter=N,pktps,burst,band=type=drop,rate=R,\n"
            "                              burst_size=B; kbps by default)\n"
            "  mod-meter SWITCH METER      replace a meter's flags and bands\n"
@@ -1569,8 +1023,11 @@ usage(void)
            "\nFLOW uses the ovs-ofctl syntax, e.g. \"priority=100,in_port=1,ip,"
            "nw_dst=10.0.0.0/8,actions=output:2\".\n"
            "\nOptions:\n"
-           "  -O, --protocols=OpenFlow13  OpenFlow version to use (only 1.3 is supported)\n"
+           "  -O, --protocols=VERSIONS    OpenFlow versions to offer (OpenFlow10,OpenFlow15,...;\n"
+           "                              default: all, the highest common one is used)\n"
            "  --strict                    match priority and fields exactly (mod/del-flows)\n"
+           "  --bundle                    flow and group commands in one atomic bundle (1.4+)\n"
+           "  -p, --private-key=FILE      -c, --certificate=FILE  -C, --ca-cert=FILE  for ssl:\n"
            "  --sort[=FIELD], --rsort[=FIELD]  dump-flows sorted by FIELD (default: priority)\n"
            "  --format=json               dump-flows as a JSON array (stable keys)\n"
            "  --names, --no-names         show port names (default: when output is a terminal)\n"
@@ -1601,12 +1058,19 @@ parse_protocols(const char *s)
             }
         }
         if (i == ARRAY_SIZE(names)) {
-            uvs_fatal(0, "-O %s: unknown OpenFlow version \"%s\" (use OpenFlow13)", s, tok);
+            uvs_fatal(0, "-O %s: unknown OpenFlow version \"%s\" (use OpenFlow10, OpenFlow13, "
+                      "OpenFlow14 or OpenFlow15)", s, tok);
         }
     }
     free(copy);
     if (!(versions & OFCTL_VERSIONS)) {
-        uvs_fatal(0, "-O %s: uvs-ofctl speaks OpenFlow 1.3 only (use -O OpenFlow13)", s);
+        struct ds d = DS_EMPTY_INITIALIZER;
+        for (uint8_t v = 1; v < 32; v++) {
+            if (OFCTL_VERSIONS & OFP_VERSION_BIT(v)) {
+                ds_put_format(&d, "%s%s", d.len ? ", " : "", ofp_version_to_string(v));
+            }
+        }
+        uvs_fatal(0, "-O %s: uvs-ofctl speaks %s only", s, ds_cstr(&d));
     }
     return versions & OFCTL_VERSIONS;
 }
@@ -1614,12 +1078,18 @@ parse_protocols(const char *s)
 int
 main(int argc, char *argv[])
 {
-    enum { OPT_NAMES = 256, OPT_NO_NAMES, OPT_STRICT, OPT_SORT, OPT_RSORT, OPT_FORMAT };
+    enum { OPT_NAMES = 256, OPT_NO_NAMES, OPT_STRICT, OPT_SORT, OPT_RSORT, OPT_FORMAT,
+           OPT_BUNDLE };
+    const char *private_key = NULL, *certificate = NULL, *ca_cert = NULL;
     static const struct option long_options[] = {
         { "protocols", required_argument, NULL, 'O' },
         { "names", no_argument, NULL, OPT_NAMES },
         { "no-names", no_argument, NULL, OPT_NO_NAMES },
         { "strict", no_argument, NULL, OPT_STRICT },
+        { "bundle", no_argument, NULL, OPT_BUNDLE },
+        { "private-key", required_argument, NULL, 'p' },
+        { "certificate", required_argument, NULL, 'c' },
+        { "ca-cert", required_argument, NULL, 'C' },
         { "sort", optional_argument, NULL, OPT_SORT },
         { "rsort", optional_argument, NULL, OPT_RSORT },
         { "format", required_argument, NULL, OPT_FORMAT },
@@ -1632,7 +1102,7 @@ main(int argc, char *argv[])
     set_program_name(argv[0]);
     for (;;) {
         uvs_getopt_quiet();
-        int c = getopt_long(argc, argv, "O:t:hV", long_options, NULL);
+        int c = getopt_long(argc, argv, "O:t:p:c:C:hV", long_options, NULL);
         uint64_t secs;
         if (c == -1) {
             break;
@@ -1648,7 +1118,19 @@ main(int argc, char *argv[])
             use_names = 0;
             break;
         case OPT_STRICT:
-            strict = true;
+            ofctl_strict = true;
+            break;
+        case OPT_BUNDLE:
+            ofctl_bundle = true;
+            break;
+        case 'p':
+            private_key = optarg;
+            break;
+        case 'c':
+            certificate = optarg;
+            break;
+        case 'C':
+            ca_cert = optarg;
             break;
         case OPT_FORMAT:
             if (!strcmp(optarg, "json")) {
@@ -1672,11 +1154,15 @@ main(int argc, char *argv[])
             usage();
         case 'V':
             printf("%s (uvs) %s\nOpenFlow versions 0x%x:0x%x\n", program_name(), UVS_VERSION,
-                   OFP13_VERSION, OFP13_VERSION);
+                   __builtin_ctz(OFCTL_VERSIONS), 31 - __builtin_clz(OFCTL_VERSIONS));
             return 0;
         default:
-            uvs_getopt_error(argc, argv, "O:t:hV");
+            uvs_getopt_error(argc, argv, "O:t:p:c:C:hV");
         }
+    }
+
+    if (private_key || certificate || ca_cert) {
+        stream_ssl_set_files(private_key, certificate, ca_cert);
     }
 
     int n_args = argc - optind;

@@ -30,6 +30,9 @@ struct ds;
     COVERAGE(upcall_flow_limit, "megaflow not installed: flow-limit reached")       \
     COVERAGE(dpif_flush, "datapath caches flushed (rule or port change)")           \
     COVERAGE(dpif_sync, "waited for PMDs to apply a flush (barrier)")               \
+    COVERAGE(dpif_revalidate, "datapath asked to revalidate megaflows (flow-mod)")  \
+    COVERAGE(revalidate_pass, "a PMD started a megaflow revalidation pass")         \
+    COVERAGE(upcall_limited, "miss dropped: upcall rate or batch bound")            \
     COVERAGE(pmd_cache_flush, "a PMD dropped its megaflows and EMC")                \
     COVERAGE(megaflow_aged, "megaflow removed idle (max-idle or flow-limit)")       \
     COVERAGE(emc_bypass, "a PMD started bypassing its EMC (low hit rate)")          \

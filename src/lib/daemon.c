@@ -11,11 +11,19 @@
  * writes to a self-pipe; poll_block() (every daemon's main loop) wakes on that pipe and calls exit(),
  * so atexit handlers (pidfile, unixctl socket) run in a normal context. A second signal before that
  * happens removes the pidfile and _exit()s immediately, so a stuck daemon can still be stopped.
+ *
+ * --user: become_user() uses libcap-ng (as OVS does): clear every capability, add back the ones
+ * kept with daemon_keep_capabilities(), then capng_change_id() sets the group, USER's
+ * supplementary groups and the user with PR_SET_KEEPCAPS, applies the kept set and clears the
+ * bounding set. It runs before the program starts any thread (capabilities are per thread; threads
+ * created later inherit them).
  */
 #include "lib/daemon.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +32,8 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cap-ng.h>
 
 #include "lib/poll-loop.h"
 #include "lib/util.h"
@@ -41,6 +51,12 @@ static bool no_chdir;
 static char *unixctl_path;
 static int detach_fd = -1;        /* child's write end of the readiness pipe */
 static bool is_detached;
+static char *user_spec;           /* --user=USER[:GROUP] as given, or NULL */
+static char *user_name;
+static uid_t user_uid;
+static gid_t user_gid;
+static int keep_caps[16];         /* daemon_keep_capabilities() */
+static size_t n_keep_caps;
 
 /* ---- Fatal signals ---- */
 
@@ -119,6 +135,109 @@ fatal_signal_wait(void)
 
 /* ---- Options ---- */
 
+/* --user=USER[:GROUP]: looks both up now, so a typo fails before the daemon detaches. */
+static void
+parse_user(const char *arg)
+{
+    char *spec = xstrdup(arg ? arg : "");
+    char *colon = strchr(spec, ':');
+    const char *group = NULL;
+
+    if (colon) {
+        *colon = '\0';
+        group = colon + 1;
+    }
+    if (!spec[0] || (group && !group[0])) {
+        uvs_fatal(0, "--user=%s: expected USER or USER:GROUP", arg ? arg : "");
+    }
+    errno = 0;
+    struct passwd *pw = getpwnam(spec);
+    if (!pw) {
+        uvs_fatal(errno, "--user=%s: no such user \"%s\"", arg, spec);
+    }
+    user_uid = pw->pw_uid;
+    user_gid = pw->pw_gid;
+    if (group) {
+        errno = 0;
+        struct group *gr = getgrnam(group);
+        if (!gr) {
+            uvs_fatal(errno, "--user=%s: no such group \"%s\"", arg, group);
+        }
+        user_gid = gr->gr_gid;
+    }
+    free(user_name);
+    user_name = xstrdup(spec);
+    free(user_spec);
+    user_spec = xstrdup(arg);
+    free(spec);
+}
+
+void
+daemon_keep_capabilities(const int *caps, size_t n_caps)
+{
+    n_keep_caps = 0;
+    for (size_t i = 0; i < n_caps && n_keep_caps < ARRAY_SIZE(keep_caps); i++) {
+        keep_caps[n_keep_caps++] = caps[i];
+    }
+}
+
+bool
+daemon_get_user(uid_t *uid, gid_t *gid)
+{
+    if (!user_spec) {
+        return false;
+    }
+    if (uid) {
+        *uid = user_uid;
+    }
+    if (gid) {
+        *gid = user_gid;
+    }
+    return true;
+}
+
+/* Switches to --user, keeping only the capabilities asked for. Fatal on failure: a daemon told to
+ * drop root must not go on as root. */
+static void
+become_user(void)
+{
+    if (!user_spec) {
+        return;
+    }
+    if (geteuid() == user_uid && getegid() == user_gid) {
+        return;                         /* Already there (started as that user). */
+    }
+    if (geteuid() != 0) {
+        uvs_fatal(0, "--user=%s: only root can switch to another user (running as uid %ld)",
+                  user_spec, (long) geteuid());
+    }
+    capng_clear(CAPNG_SELECT_BOTH);
+    for (size_t i = 0; i < n_keep_caps; i++) {
+        if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, keep_caps[i])) {
+            const char *name = capng_capability_to_name((unsigned) keep_caps[i]);
+            uvs_fatal(0, "--user=%s: cannot keep capability %s", user_spec, name ? name : "?");
+        }
+    }
+    /* USER's supplementary groups (e.g. a group that may open hugepage files) plus GROUP. */
+    if (initgroups(user_name, user_gid) < 0) {
+        uvs_fatal(errno, "--user=%s: cannot set the supplementary groups of %s", user_spec,
+                  user_name);
+    }
+    int ret = capng_change_id((int) user_uid, (int) user_gid, CAPNG_CLEAR_BOUNDING);
+    if (ret) {
+        uvs_fatal(0, "--user=%s: cannot switch to uid %ld gid %ld (libcap-ng capng_change_id "
+                  "error %d)", user_spec, (long) user_uid, (long) user_gid, ret);
+    }
+    struct ds caps = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < n_keep_caps; i++) {
+        const char *name = capng_capability_to_name((unsigned) keep_caps[i]);
+        ds_put_format(&caps, "%s%s", i ? ", " : "", name ? name : "?");
+    }
+    VLOG_INFO("running as user %s (uid %ld, gid %ld), capabilities kept: %s", user_spec,
+              (long) user_uid, (long) user_gid, caps.len ? ds_cstr(&caps) : "none");
+    ds_destroy(&caps);
+}
+
 bool
 daemon_parse_option(int c, const char *arg)
 {
@@ -158,6 +277,9 @@ daemon_parse_option(int c, const char *arg)
         free(unixctl_path);
         unixctl_path = xstrdup(arg);
         return true;
+    case OPT_DAEMON_USER:
+        parse_user(arg);
+        return true;
     default:
         return false;
     }
@@ -172,6 +294,7 @@ daemon_usage(void)
            "  --pidfile[=FILE]        create pidfile (default: %s/%s.pid)\n"
            "  --monitor               accepted for compatibility (no effect)\n"
            "  --unixctl=SOCKET        override default control socket name\n"
+           "  --user=USER[:GROUP]     run as USER (and GROUP) after start-up, not as root\n"
            "\nLogging options:\n"
            "  -vSPEC, --verbose=SPEC  set logging levels (e.g. bridge:file:dbg, console:warn)\n"
            "  -v, --verbose           set maximum verbosity level\n"
@@ -333,6 +456,7 @@ daemonize_start(void)
         }
         is_detached = true;
     }
+    become_user();
     if (want_pidfile) {
         write_pidfile();
     }

@@ -14,6 +14,10 @@
 #include "lib/stream.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "ofproto/connmgr-bundle.h"
+#include "ofproto/connmgr-multipart.h"
+#include "ofproto/ofp-async.h"
+#include "ofproto/ofp-bundle.h"
 #include "ofproto/ofp-group.h"
 #include "ofproto/ofp-meter.h"
 #include "ofproto/ofproto-meter.h"
@@ -32,13 +36,13 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(60, 20);
 
 /* How much one connmgr_run() reads from one connection, bytes. */
 #define CONNMGR_RX_CHUNK 65536
-/* Number of tables (ids 0..253). */
-#define CONNMGR_N_TABLES 254
 #define DEFAULT_MISS_SEND_LEN 128
 
 enum ofconn_type {
     OFCONN_SERVICE,     /* Accepted on the management socket (uvs-ofctl, ovs-ofctl). */
     OFCONN_PRIMARY,     /* A controller from the Controller table (active or accepted). */
+    OFCONN_SNOOP,       /* Accepted on RUNDIR/BRIDGE.snoop: gets a copy of every message
+                           exchanged with the controllers, sends nothing that is acted on. */
 };
 
 /* A Controller table entry: an active target we connect to (with backoff) or a passive one we
@@ -90,13 +94,17 @@ struct ofconn {
     uint32_t role;              /* OFPCR_ROLE_EQUAL/MASTER/SLAVE. */
     long long last_rx;          /* time_msec() of the last bytes received. */
     long long probe_sent_at;    /* Echo request sent for inactivity, or 0. */
-    struct ofp_async_config async;
+    struct ofp_async_props async;   /* Which asynchronous messages it gets (ofp-async.h). */
+    struct ofbundle_set *bundles;   /* OpenFlow 1.4 bundles (connmgr-bundle.h). */
+    size_t snooped;             /* PRIMARY: bytes at the start of 'tx' already copied to the
+                                   snoop connections. */
 };
 
 struct connmgr {
     struct ofproto *ofproto;
     char *bridge;
     struct pstream *listener;   /* The management socket. */
+    struct pstream *snoop;      /* RUNDIR/BRIDGE.snoop, or NULL. */
     TAILQ_HEAD(, ofconn) conns;
     size_t n_conns;
     uint16_t frag_flags;        /* OFPC_FRAG_*, switch-wide (SET_CONFIG). */
@@ -164,8 +172,27 @@ connmgr_create(struct ofproto *ofproto, const char *bridge_name)
     struct connmgr *mgr = connmgr_create_listen(ofproto, bridge_name, listen);
     int saved_errno = errno;
     free(listen);
+    if (mgr) {
+        char *snoop = xasprintf("punix:%s/%s.snoop", rundir, bridge_name);
+        connmgr_set_snoop(mgr, snoop);
+        free(snoop);
+    }
     errno = saved_errno;
     return mgr;
+}
+
+int
+connmgr_set_snoop(struct connmgr *mgr, const char *listen)
+{
+    pstream_close(mgr->snoop);
+    mgr->snoop = NULL;
+    int error = pstream_open(listen, &mgr->snoop);
+    if (error) {
+        VLOG_WARN("bridge %s: cannot listen for snoop connections on %s: %s", mgr->bridge,
+                  listen, strerror(-error));
+        mgr->snoop = NULL;
+    }
+    return error;
 }
 
 void
@@ -181,6 +208,7 @@ connmgr_destroy(struct connmgr *mgr)
         ofconn_destroy(TAILQ_FIRST(&mgr->conns));
     }
     pstream_close(mgr->listener);
+    pstream_close(mgr->snoop);
     free(mgr->bridge);
     free(mgr);
 }
@@ -200,6 +228,13 @@ connmgr_run(struct connmgr *mgr)
         }
         ofconn_create(mgr, stream, OFCONN_SERVICE);
     }
+    for (int i = 0; mgr->snoop && i < CONNMGR_MAX_ACCEPTS; i++) {
+        struct stream *stream;
+        if (pstream_accept(mgr->snoop, &stream)) {
+            break;
+        }
+        ofconn_create(mgr, stream, OFCONN_SNOOP);
+    }
     controllers_run(mgr);
 
     struct ofconn *ofconn, *next;
@@ -218,6 +253,9 @@ connmgr_wait(struct connmgr *mgr)
     struct ofconn *ofconn;
 
     pstream_wait(mgr->listener);
+    if (mgr->snoop) {
+        pstream_wait(mgr->snoop);
+    }
     controllers_wait(mgr);
     TAILQ_FOREACH(ofconn, &mgr->conns, node) {
         if (ofconn->tx.size) {
@@ -262,15 +300,20 @@ ofconn_create(struct connmgr *mgr, struct stream *stream, enum ofconn_type type)
     ofconn->miss_send_len = type == OFCONN_PRIMARY ? DEFAULT_MISS_SEND_LEN : 0;
     ofconn->role = OFPCR_ROLE_EQUAL;
     ofconn->last_rx = time_msec();
-    /* OpenFlow 1.3.5 §7.3.10 defaults: master/equal get every packet-in and flow-removed
-     * reason, slaves none; everyone gets port status. */
-    ofconn->async = (struct ofp_async_config) {
-        .packet_in_mask = { 0x7, 0 },
-        .port_status_mask = { 0x7, 0x7 },
-        .flow_removed_mask = { 0xf, 0 },
-    };
+    /* OpenFlow 1.3.5 §7.3.10 / 1.4.1 §7.3.10 defaults: master/equal get every packet-in and
+     * flow-removed reason, slaves none; everyone gets port status and role status. */
+    ofconn->async = (struct ofp_async_props) { .masks = {
+        [OFP_ASYNC_PACKET_IN] = { 0x7, 0 },
+        [OFP_ASYNC_PORT_STATUS] = { 0x7, 0x7 },
+        [OFP_ASYNC_FLOW_REMOVED] = { 0xf, 0 },
+        [OFP_ASYNC_ROLE_STATUS] = { 0x7, 0x7 },
+    } };
     ofpbuf_init(&ofconn->rx, 4096);
     ofpbuf_init(&ofconn->tx, 4096);
+    ofconn->bundles = ofbundle_set_create();
+    if (type == OFCONN_SNOOP) {
+        memset(&ofconn->async, 0, sizeof ofconn->async);   /* No asynchronous messages. */
+    }
     TAILQ_INSERT_TAIL(&mgr->conns, ofconn, node);
     mgr->n_conns++;
     VLOG_DBG("%s: connection accepted", ofconn->name);
@@ -303,10 +346,26 @@ ofconn_destroy(struct ofconn *ofconn)
     TAILQ_REMOVE(&mgr->conns, ofconn, node);
     mgr->n_conns--;
     stream_close(ofconn->stream);
+    ofbundle_set_destroy(ofconn->bundles);
     ofpbuf_uninit(&ofconn->rx);
     ofpbuf_uninit(&ofconn->tx);
     free(ofconn->name);
     free(ofconn);
+}
+
+/* Appends a copy of the LEN bytes of messages at DATA to every snoop connection (bounded by
+ * CONNMGR_TX_HIGH_WATER: a snooper that does not read loses messages, never the switch). */
+static void
+snoop_copy(struct connmgr *mgr, const uint8_t *data, size_t len)
+{
+    struct ofconn *s;
+
+    TAILQ_FOREACH(s, &mgr->conns, node) {
+        if (s->type == OFCONN_SNOOP && s->version && !s->dead
+            && s->tx.size + len <= CONNMGR_TX_HIGH_WATER) {
+            ofpbuf_put(&s->tx, data, len);
+        }
+    }
 }
 
 /* Sends as much of 'tx' as the stream takes now. */
@@ -314,6 +373,12 @@ static void
 ofconn_flush(struct ofconn *ofconn)
 {
     size_t sent = 0;
+
+    if (ofconn->type == OFCONN_PRIMARY && ofconn->snooped < ofconn->tx.size) {
+        snoop_copy(ofconn->mgr, ofconn->tx.data + ofconn->snooped,
+                   ofconn->tx.size - ofconn->snooped);
+        ofconn->snooped = ofconn->tx.size;
+    }
 
     while (sent < ofconn->tx.size && !ofconn->dead) {
         ssize_t n = stream_send(ofconn->stream, ofconn->tx.data + sent, ofconn->tx.size - sent);
@@ -327,6 +392,7 @@ ofconn_flush(struct ofconn *ofconn)
         }
     }
     ofpbuf_pull(&ofconn->tx, sent);
+    ofconn->snooped = ofconn->snooped > sent ? ofconn->snooped - sent : 0;
 }
 
 /* Reads up to CONNMGR_RX_CHUNK bytes. */
@@ -430,16 +496,18 @@ handle_hello(struct ofconn *ofconn, const uint8_t *msg, size_t len)
     }
     uint8_t version = ofp_negotiate_version(ofconn->mgr->allowed_versions, versions);
     if (!version) {
-        char *text = xasprintf("We support versions 0x%02x and 0x%02x, you support no common "
-                               "version (peer's HELLO version 0x%02x)", OFP13_VERSION,
-                               OFP14_VERSION, msg[0]);
+        char *text = xasprintf("We support versions 0x%02x, 0x%02x, 0x%02x and 0x%02x (bitmap "
+                               "0x%x allowed by Bridge.protocols), you support no common "
+                               "version (peer's HELLO version 0x%02x)", OFP10_VERSION,
+                               OFP13_VERSION, OFP14_VERSION, OFP15_VERSION,
+                               ofconn->mgr->allowed_versions, msg[0]);
         struct ofperr e = { OFPET_HELLO_FAILED, OFPHFC_INCOMPATIBLE };
-        VLOG_INFO_RL(&rl, "%s: version negotiation failed: peer offers version 0x%02x, we "
-                     "support OpenFlow 1.3 (0x04) and 1.4 (0x05)%s", ofconn->name, msg[0],
-                     ofconn->mgr->allowed_versions & OFP_SUPPORTED_VERSIONS ? ""
-                     : " and Bridge.protocols excludes it");
-        ofp_encode_error(&ofconn->tx, OFP13_VERSION, ofp_get_be32(msg + 4), e, text,
-                         strlen(text));
+        VLOG_INFO_RL(&rl, "%s: version negotiation failed: peer offers versions 0x%x (HELLO "
+                     "version 0x%02x), Bridge.protocols allows 0x%x of the OpenFlow 1.0, 1.3, "
+                     "1.4 and 1.5 uvs supports", ofconn->name, versions, msg[0],
+                     ofconn->mgr->allowed_versions);
+        ofp_encode_error(&ofconn->tx, msg[0] == OFP10_VERSION ? OFP10_VERSION : OFP13_VERSION,
+                         ofp_get_be32(msg + 4), e, text, strlen(text));
         free(text);
         ofconn->closing = true;
         return;
@@ -457,7 +525,14 @@ handle_features_request(struct ofconn *ofconn, const struct ofp_msg_header *h)
         .n_tables = CONNMGR_N_TABLES,
         .capabilities = OFPC_FLOW_STATS | OFPC_TABLE_STATS | OFPC_PORT_STATS,
     };
+    struct ofp_phy_port *ports = NULL;
+    if (ofconn->version == OFP10_VERSION) {
+        /* OpenFlow 1.0 lists the ports in the features reply (1.0.0 §5.3.1). */
+        f.n_ports = ofproto_get_port_descs(ofconn->mgr->ofproto, &ports);
+        f.ports = ports;
+    }
     ofp_encode_features_reply(&ofconn->tx, ofconn->version, h->xid, &f);
+    free(ports);
 }
 
 static int
@@ -482,6 +557,25 @@ ofconn_is_slave(const struct ofconn *ofconn, struct ofperr *err)
         return true;
     }
     return false;
+}
+
+/* OpenFlow 1.4.1 §7.4.4: tells OFCONN (1.4 or later) its role changed for REASON, if its async
+ * configuration asks for it. */
+static void
+send_role_status(struct ofconn *ofconn, uint8_t reason)
+{
+    struct connmgr *mgr = ofconn->mgr;
+    bool slave = ofconn->role == OFPCR_ROLE_SLAVE;
+
+    if (ofconn->version < OFP14_VERSION || ofconn->dead || ofconn->closing
+        || !(ofconn->async.masks[OFP_ASYNC_ROLE_STATUS][slave] & (1u << reason))) {
+        return;
+    }
+    struct ofp_role_status rs = {
+        .role = ofconn->role, .reason = reason,
+        .generation_id = mgr->generation_valid ? mgr->generation_id : 0,
+    };
+    ofp_encode_role_status(&ofconn->tx, ofconn->version, 0, &rs);
 }
 
 static int
@@ -514,6 +608,9 @@ handle_role_request(struct ofconn *ofconn, const struct ofp_msg_header *h, const
             TAILQ_FOREACH(other, &mgr->conns, node) {
                 if (other != ofconn && other->role == OFPCR_ROLE_MASTER) {
                     other->role = OFPCR_ROLE_SLAVE;
+                    VLOG_INFO("%s: role is now slave (%s became master)", other->name,
+                              ofconn->name);
+                    send_role_status(other, OFPCRR_MASTER_REQUEST);
                 }
             }
         }
@@ -560,217 +657,6 @@ handle_flow_mod(struct ofconn *ofconn, const uint8_t *msg, size_t len, struct of
     return error;
 }
 
-/* Flow-stats collection callbacks. */
-struct flow_stats_aux {
-    struct ofp_mp_writer w;
-    struct ofp_aggregate_stats agg;
-};
-
-static void
-flow_stats_cb(void *aux_, const struct ofp_flow_stats *fs)
-{
-    struct flow_stats_aux *aux = aux_;
-    ofp_mp_put_flow_stats(&aux->w, fs);
-}
-
-static void
-aggregate_cb(void *aux_, const struct ofp_flow_stats *fs)
-{
-    struct flow_stats_aux *aux = aux_;
-    aux->agg.packet_count += fs->packet_count;
-    aux->agg.byte_count += fs->byte_count;
-    aux->agg.flow_count++;
-}
-
-static void
-group_desc_cb(void *w, const struct ofp_group_mod *gm)
-{
-    ofp_mp_put_group_desc(w, gm);
-}
-
-static void
-meter_config_cb(void *w, const struct ofp_meter_mod *mm)
-{
-    ofp_mp_put_meter_config(w, mm);
-}
-
-static void
-meter_stats_cb(void *w, const struct ofp_meter_stats *ms)
-{
-    ofp_mp_put_meter_stats(w, ms);
-}
-
-static int
-handle_multipart_request(struct ofconn *ofconn, const struct ofp_msg_header *h,
-                         const uint8_t *msg, size_t len, struct ofperr *err)
-{
-    struct ofproto *ofproto = ofconn->mgr->ofproto;
-    struct ofp_multipart mp;
-    struct ofp_mp_writer w;
-    int error = ofp_decode_multipart(msg, len, &mp, err);
-
-    if (error) {
-        return error;
-    }
-    if (mp.flags & OFPMPF_REQ_MORE) {
-        /* None of the requests we serve needs more than one message. */
-        *err = (struct ofperr) { OFPET_BAD_REQUEST, OFPBRC_BAD_MULTIPART };
-        return -EPROTO;
-    }
-
-    switch (mp.type) {
-    case OFPMP_DESC: {
-        struct ofp_desc d = { .mfr_desc = "uvs", .hw_desc = "uvs userspace switch",
-                              .sw_desc = UVS_VERSION, .serial_num = "None" };
-        if (mp.body_len) {
-            goto bad_len;
-        }
-        snprintf(d.dp_desc, sizeof d.dp_desc, "bridge %s", ofconn->mgr->bridge);
-        ofp_mp_reply_start(&w, &ofconn->tx, ofconn->version, mp.type, h->xid);
-        ofp_mp_put_desc(&w, &d);
-        ofp_mp_reply_finish(&w);
-        return 0;
-    }
-
-    case OFPMP_FLOW:
-    case OFPMP_AGGREGATE: {
-        struct ofp_flow_stats_request fsr;
-        struct flow_stats_aux aux;
-
-        error = ofp_decode_flow_stats_request(mp.type, mp.body, mp.body_len, &fsr, err);
-        if (error) {
-            return error;
-        }
-        memset(&aux, 0, sizeof aux);
-        if (mp.type == OFPMP_FLOW) {
-            ofp_mp_reply_start(&aux.w, &ofconn->tx, ofconn->version, mp.type, h->xid);
-            ofproto_collect_flow_stats(ofproto, &fsr, flow_stats_cb, &aux);
-            ofp_mp_reply_finish(&aux.w);
-        } else {
-            ofproto_collect_flow_stats(ofproto, &fsr, aggregate_cb, &aux);
-            ofp_mp_reply_start(&w, &ofconn->tx, ofconn->version, mp.type, h->xid);
-            ofp_mp_put_aggregate(&w, &aux.agg);
-            ofp_mp_reply_finish(&w);
-        }
-        return 0;
-    }
-
-    case OFPMP_TABLE: {
-        struct ofp_table_stats ts = { .table_id = 0 };
-        if (mp.body_len) {
-            goto bad_len;
-        }
-        ofp_mp_reply_start(&w, &ofconn->tx, ofconn->version, mp.type, h->xid);
-        for (int i = 0; i < CONNMGR_N_TABLES; i++) {
-            ts.table_id = i;
-            ofproto_get_table_stats(ofproto, i, &ts.active_count, &ts.lookup_count,
-                                    &ts.matched_count);
-            ofp_mp_put_table_stats(&w, &ts);
-        }
-        ofp_mp_reply_finish(&w);
-        return 0;
-    }
-
-    case OFPMP_TABLE_FEATURES: {
-        if (mp.body_len) {
-            /* A request with a body asks to reconfigure the tables. */
-            *err = (struct ofperr) { OFPET_TABLE_FEATURES_FAILED, OFPTFFC_EPERM };
-            return -EPROTO;
-        }
-        ofp_mp_reply_start(&w, &ofconn->tx, ofconn->version, mp.type, h->xid);
-        for (int i = 0; i < CONNMGR_N_TABLES; i++) {
-            struct ofp_table_features tf = {
-                .table_id = i, .metadata_match = UINT64_MAX, .metadata_write = UINT64_MAX,
-                .config = 0, .max_entries = 1000000,
-            };
-            /* No names: ovs-ofctl would then print "table=NAME" for them. */
-            ofp_mp_put_table_features(&w, &tf);
-        }
-        ofp_mp_reply_finish(&w);
-        return 0;
-    }
-
-    case OFPMP_PORT_STATS: {
-        struct ofp_port_stats *stats = NULL;
-        uint32_t port_no;
-
-        error = ofp_decode_port_stats_request(mp.body, mp.body_len, &port_no, err);
-        if (error) {
-            return error;
-        }
-        size_t n = ofproto_get_port_stats(ofproto, port_no, &stats);
-        ofp_mp_reply_start(&w, &ofconn->tx, ofconn->version, mp.type, h->xid);
-        for (size_t i = 0; i < n; i++) {
-            ofp_mp_put_port_stats(&w, &stats[i]);
-        }
-        ofp_mp_reply_finish(&w);
-        free(stats);
-        return 0;
-    }
-
-    case OFPMP_PORT_DESC: {
-        struct ofp_phy_port *ports = NULL;
-        if (mp.body_len) {
-            goto bad_len;
-        }
-        size_t n = ofproto_get_port_descs(ofproto, &ports);
-        ofp_mp_reply_start(&w, &ofconn->tx, ofconn->version, mp.type, h->xid);
-        for (size_t i = 0; i < n; i++) {
-            ofp_mp_put_port(&w, &ports[i]);
-        }
-        ofp_mp_reply_finish(&w);
-        free(ports);
-        return 0;
-    }
-
-    case OFPMP_METER:
-    case OFPMP_METER_CONFIG: {
-        /* OpenFlow 1.3.5 §7.3.5.12-13: one meter, or all (OFPM_ALL); an unknown one: none. */
-        uint32_t meter_id;
-        if (ofp_decode_meter_request(mp.body, mp.body_len, &meter_id, err)) {
-            return -EPROTO;
-        }
-        ofp_mp_reply_start(&w, &ofconn->tx, ofconn->version, mp.type, h->xid);
-        if (mp.type == OFPMP_METER) {
-            ofproto_collect_meter_stats(ofproto, meter_id, meter_stats_cb, &w);
-        } else {
-            ofproto_collect_meter_configs(ofproto, meter_id, meter_config_cb, &w);
-        }
-        ofp_mp_reply_finish(&w);
-        return 0;
-    }
-
-    case OFPMP_METER_FEATURES: {
-        struct ofp_meter_features mf;
-        if (mp.body_len) {
-            goto bad_len;
-        }
-        ofproto_get_meter_features(&mf);
-        ofp_mp_reply_start(&w, &ofconn->tx, ofconn->version, mp.type, h->xid);
-        ofp_mp_put_meter_features(&w, &mf);
-        ofp_mp_reply_finish(&w);
-        return 0;
-    }
-
-    case OFPMP_GROUP_DESC:
-        if (mp.body_len) {
-            goto bad_len;
-        }
-        ofp_mp_reply_start(&w, &ofconn->tx, ofconn->version, mp.type, h->xid);
-        ofproto_collect_groups(ofproto, group_desc_cb, &w);
-        ofp_mp_reply_finish(&w);
-        return 0;
-
-    default:
-        *err = (struct ofperr) { OFPET_BAD_REQUEST, OFPBRC_BAD_MULTIPART };
-        return -EPROTO;
-    }
-
-bad_len:
-    *err = (struct ofperr) { OFPET_BAD_REQUEST, OFPBRC_BAD_LEN };
-    return -EPROTO;
-}
-
 static void
 ofconn_handle_msg(struct ofconn *ofconn, const uint8_t *msg, size_t len)
 {
@@ -796,10 +682,42 @@ ofconn_handle_msg(struct ofconn *ofconn, const uint8_t *msg, size_t len)
         }
         return;
     }
+    if (ofconn->type == OFCONN_PRIMARY) {
+        snoop_copy(ofconn->mgr, msg, len);
+    } else if (ofconn->type == OFCONN_SNOOP) {
+        if (h.type == OFPT_ECHO_REQUEST) {
+            ofp_encode_echo(&ofconn->tx, ofconn->version, OFPT_ECHO_REPLY, h.xid,
+                            msg + OFP_HEADER_LEN, len - OFP_HEADER_LEN);
+        }
+        return;     /* A snooper only watches. */
+    }
     if (h.version != ofconn->version && h.type != OFPT_HELLO) {
         err = (struct ofperr) { OFPET_BAD_REQUEST, OFPBRC_BAD_VERSION };
         send_error(ofconn, msg, len, err);
         return;
+    }
+
+    if (h.type == OFPT_BUNDLE_CONTROL || h.type == OFPT_BUNDLE_ADD_MESSAGE) {
+        ofbundle_handle(ofconn->bundles, ofconn->mgr->ofproto,
+                        ofconn->role == OFPCR_ROLE_SLAVE, ofconn->version, msg, len,
+                        &ofconn->tx);
+        return;
+    }
+
+    /* The decoders read OpenFlow 1.3 (ofp-msgs.h): a 1.0, 1.4 or 1.5 message is converted
+     * first; an error reply still quotes what the peer sent. */
+    const uint8_t *req = msg;
+    size_t req_len = len;
+    struct ofpbuf up;
+    ofpbuf_init(&up, 0);
+    error = ofp_msg_upgrade(msg, len, &up, &err);
+    if (error < 0) {
+        send_error(ofconn, req, req_len, err);
+        ofpbuf_uninit(&up);
+        return;
+    } else if (!error) {
+        msg = up.data;
+        len = up.size;
     }
 
     error = 0;
@@ -849,25 +767,30 @@ ofconn_handle_msg(struct ofconn *ofconn, const uint8_t *msg, size_t len)
         break;
 
     case OFPT_GET_ASYNC_REQUEST:
-        if (ofconn->version >= OFP14_VERSION) {
-            /* OpenFlow 1.4 async configuration uses properties: not supported yet. */
-            err = (struct ofperr) { OFPET_BAD_REQUEST, OFPBRC_BAD_TYPE };
-            error = -EPROTO;
-        } else if (len != OFP_HEADER_LEN) {
+        if (len != OFP_HEADER_LEN) {
             err = (struct ofperr) { OFPET_BAD_REQUEST, OFPBRC_BAD_LEN };
             error = -EPROTO;
+        } else if (ofconn->version >= OFP14_VERSION) {
+            /* OpenFlow 1.4.1 §7.3.10: a list of properties. */
+            ofp_encode_async_props(&ofconn->tx, ofconn->version, OFPT_GET_ASYNC_REPLY, h.xid,
+                                   &ofconn->async);
         } else {
+            struct ofp_async_config ac;
+            ofp_async_props_to13(&ofconn->async, &ac);
             ofp_encode_async_config(&ofconn->tx, ofconn->version, OFPT_GET_ASYNC_REPLY, h.xid,
-                                    &ofconn->async);
+                                    &ac);
         }
         break;
 
     case OFPT_SET_ASYNC:
         if (ofconn->version >= OFP14_VERSION) {
-            err = (struct ofperr) { OFPET_BAD_REQUEST, OFPBRC_BAD_TYPE };
-            error = -EPROTO;
+            error = ofp_decode_async_props(msg, len, &ofconn->async, &err);
         } else {
-            error = ofp_decode_async_config(msg, len, &ofconn->async, &err);
+            struct ofp_async_config ac;
+            error = ofp_decode_async_config(msg, len, &ac, &err);
+            if (!error) {
+                ofp_async_props_from13(&ofconn->async, &ac);
+            }
         }
         break;
 
@@ -922,13 +845,20 @@ ofconn_handle_msg(struct ofconn *ofconn, const uint8_t *msg, size_t len)
         break;
 
     case OFPT_MULTIPART_REQUEST:
-        error = handle_multipart_request(ofconn, &h, msg, len, &err);
+        error = connmgr_handle_multipart(ofconn->mgr->ofproto, ofconn->mgr->bridge,
+                                         ofconn->version, h.xid, msg, len, &ofconn->tx, &err);
         break;
 
-    case OFPT_EXPERIMENTER:
-        err = (struct ofperr) { OFPET_BAD_REQUEST, OFPBRC_BAD_EXPERIMENTER };
-        error = -EPROTO;
+    case OFPT_EXPERIMENTER: {
+        bool enable;
+        /* NXT_FLOW_MOD_TABLE_ID: 1.0 flow-mods always carry their table id here. */
+        error = ofp_decode_nx_flow_mod_table_id(msg, len, &enable, &err);
+        if (error == -ENOENT) {
+            err = (struct ofperr) { OFPET_BAD_REQUEST, OFPBRC_BAD_EXPERIMENTER };
+            error = -EPROTO;
+        }
         break;
+    }
 
     default:
         err = (struct ofperr) { OFPET_BAD_REQUEST, OFPBRC_BAD_TYPE };
@@ -936,8 +866,9 @@ ofconn_handle_msg(struct ofconn *ofconn, const uint8_t *msg, size_t len)
         break;
     }
     if (error) {
-        send_error(ofconn, msg, len, err);
+        send_error(ofconn, req, req_len, err);
     }
+    ofpbuf_uninit(&up);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -1229,7 +1160,7 @@ connmgr_max_probe_ms(const struct connmgr *mgr)
 void
 connmgr_set_allowed_versions(struct connmgr *mgr, uint32_t versions)
 {
-    mgr->allowed_versions = versions;
+    mgr->allowed_versions = versions & OFP_SUPPORTED_VERSIONS;   /* Not 1.1 or 1.2. */
 }
 
 void
@@ -1241,7 +1172,7 @@ connmgr_send_packet_in(struct connmgr *mgr, const struct ofp_packet_in *pi, uint
     TAILQ_FOREACH(ofconn, &mgr->conns, node) {
         bool slave = ofconn->role == OFPCR_ROLE_SLAVE;
         if (!ofconn->version || ofconn->dead || ofconn->closing
-            || !(ofconn->async.packet_in_mask[slave] & (1u << pi->reason))
+            || !(ofconn->async.masks[OFP_ASYNC_PACKET_IN][slave] & (1u << pi->reason))
             || (ofconn->type == OFCONN_SERVICE && !ofconn->miss_send_len)
             || ofconn->tx.size >= CONNMGR_TX_HIGH_WATER) {
             continue;
@@ -1277,7 +1208,7 @@ connmgr_send_port_status(struct connmgr *mgr, uint8_t reason, const struct ofp_p
     TAILQ_FOREACH(ofconn, &mgr->conns, node) {
         bool slave = ofconn->role == OFPCR_ROLE_SLAVE;
         if (!ofconn->version || ofconn->dead || ofconn->closing
-            || !(ofconn->async.port_status_mask[slave] & (1u << reason))) {
+            || !(ofconn->async.masks[OFP_ASYNC_PORT_STATUS][slave] & (1u << reason))) {
             continue;
         }
         ofp_encode_port_status(&ofconn->tx, ofconn->version, 0, reason, pp);
@@ -1292,7 +1223,7 @@ connmgr_send_flow_removed(struct connmgr *mgr, const struct ofp_flow_removed *fr
     TAILQ_FOREACH(ofconn, &mgr->conns, node) {
         bool slave = ofconn->role == OFPCR_ROLE_SLAVE;
         if (!ofconn->version || ofconn->dead || ofconn->closing
-            || !(ofconn->async.flow_removed_mask[slave] & (1u << fr->reason))
+            || !(ofconn->async.masks[OFP_ASYNC_FLOW_REMOVED][slave] & (1u << fr->reason))
             || (ofconn->type == OFCONN_SERVICE && !ofconn->miss_send_len)) {
             continue;
         }

@@ -23,8 +23,14 @@
  * tcp:/unix: connections with reconnection backoff and inactivity probes, or connections accepted
  * on ptcp:/punix: listeners. Each connection has a role (equal/master/slave, OpenFlow 1.3.5
  * §6.3.6: slaves cannot change the switch) and an async configuration deciding which packet-ins
- * and port status messages it gets. ssl:/pssl: targets use the key, certificate and CA set with
- * stream_ssl_set_files() (the SSL table), with mutual certificate verification.
+ * and port status messages it gets (OpenFlow 1.3's fixed masks or 1.4's properties, ofp-async.h);
+ * a 1.4+ connection demoted to slave because another became master gets a ROLE_STATUS. ssl:/pssl:
+ * targets use the key, certificate and CA set with stream_ssl_set_files() (the SSL table), with
+ * mutual certificate verification.
+ *
+ * Split out: the multipart requests (connmgr-multipart.h) and each connection's OpenFlow 1.4
+ * bundles (connmgr-bundle.h, committed all or none by ofproto-bundle.h). A snoop listener
+ * (connmgr_set_snoop(), RUNDIR/BRIDGE.snoop) gives watchers a copy of the controllers' traffic.
  *
  * Thread-safety: main thread only (like ofproto_run(), which drives it).
  */
@@ -50,6 +56,12 @@ struct connmgr *connmgr_create(struct ofproto *ofproto, const char *bridge_name)
  * "ptcp:0:127.0.0.1"), for tests and for service controllers. */
 struct connmgr *connmgr_create_listen(struct ofproto *ofproto, const char *bridge_name,
                                       const char *listen);
+/* Listens for snoop connections on the passive stream LISTEN (connmgr_create() uses
+ * punix:RUNDIR/BRIDGE.snoop, for `uvs-ofctl snoop BRIDGE`): each gets HELLO, then a copy of every
+ * OpenFlow message received from or sent to a controller (PRIMARY connection), both directions in
+ * one stream; what a snooper sends is ignored (echo requests are answered). Replaces an earlier
+ * snoop listener. Returns 0 or -errno from pstream_open() (logged). */
+int connmgr_set_snoop(struct connmgr *, const char *listen);
 /* Accepts, reads, processes and writes without blocking (bounded, see above). */
 void connmgr_run(struct connmgr *);
 /* Registers with the poll loop whatever would give connmgr_run() work. */

@@ -1,4 +1,5 @@
-/* ofp-actions — instructions and actions: wire codec, text parser, printer. See ofp-actions.h. */
+/* ofp-actions — instructions and actions: wire codec (1.3, and the 1.5 forms) and text parser;
+ * the printer is in ofp-print.c. See ofp-actions.h. */
 #include "ofproto/ofp-actions.h"
 
 #include <arpa/inet.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ofproto/ofp-compat.h"
 #include "ofproto/ofp-msgs.h"
 
 /* Nicira action subtypes (Open vSwitch's nx-match extensions). */
@@ -19,6 +21,11 @@
 #define NXAST_NOTE 8
 #define NXAST_RESUBMIT_TABLE 14
 #define NXAST_REG_LOAD2 33
+
+/* OpenFlow 1.5 actions (OpenFlow 1.5.1 §7.2.5): copy_field, and meter, which replaced the
+ * OFPIT_METER instruction. Accepted in every version; encoded for 1.5 only. */
+#define OFPAT15_COPY_FIELD 28
+#define OFPAT15_METER 29
 
 /* ---------------------------------------------------------------------------------------------
  * Helpers.
@@ -118,6 +125,40 @@ action_finish(struct ofpbuf *out, size_t ofs)
     size_t len = out->size - ofs;
     ofpbuf_put_zeros(out, (len + 7) / 8 * 8 - len);
     ofp_set_be16(out->data + ofs + 2, out->size - ofs);
+}
+
+/* OpenFlow 1.5 forms: a load becomes a masked set_field and a move a copy_field (Open vSwitch
+ * rejects the Nicira reg_load and reg_move in 1.5). Returns false for other actions. */
+static bool
+put_action15(struct ofpbuf *out, const struct ofpact *a)
+{
+    const struct ofp_field *f = ofp_field_by_id(a->field);
+    size_t ofs = out->size;
+
+    if (a->type == OFPACT_SET_FIELD && a->load) {
+        ofpbuf_put_be16(out, OFPAT_SET_FIELD);
+        ofpbuf_put_be16(out, 0);
+        ofpbuf_put_be16(out, f->oxm_class);
+        ofpbuf_put_u8(out, (f->oxm_field << 1) | 1);
+        ofpbuf_put_u8(out, f->len * 2);
+        ofpbuf_put(out, a->value, f->len);
+        ofpbuf_put(out, a->mask, f->len);
+        action_finish(out, ofs);
+        return true;
+    } else if (a->type == OFPACT_REG_MOVE) {
+        const struct ofp_field *src = ofp_field_by_id(a->src_field);
+        ofpbuf_put_be16(out, OFPAT15_COPY_FIELD);
+        ofpbuf_put_be16(out, 0);
+        ofpbuf_put_be16(out, a->n_bits);
+        ofpbuf_put_be16(out, a->src_ofs);
+        ofpbuf_put_be16(out, a->ofs);
+        ofpbuf_put_zeros(out, 2);
+        ofpbuf_put_be32(out, (uint32_t) src->oxm_class << 16 | src->oxm_field << 9 | src->len);
+        ofpbuf_put_be32(out, (uint32_t) f->oxm_class << 16 | f->oxm_field << 9 | f->len);
+        action_finish(out, ofs);
+        return true;
+    }
+    return false;
 }
 
 static void
@@ -226,11 +267,31 @@ put_action(struct ofpbuf *out, const struct ofpact *a)
 }
 
 void
+ofp_put_action(struct ofpbuf *out, const struct ofpact *a)
+{
+    put_action(out, a);
+}
+
+static void
+put_action_version(struct ofpbuf *out, uint8_t version, const struct ofpact *a)
+{
+    if (version < OFP15_VERSION || !put_action15(out, a)) {
+        put_action(out, a);
+    }
+}
+
+void
 ofp_put_actions(struct ofpbuf *out, const struct ofpacts *acts)
+{
+    ofp_put_actions_version(out, OFP13_VERSION, acts);
+}
+
+void
+ofp_put_actions_version(struct ofpbuf *out, uint8_t version, const struct ofpacts *acts)
 {
     for (size_t i = 0; i < acts->n; i++) {
         if (!acts->acts[i].write && acts->acts[i].type < OFPACT_CLEAR_ACTIONS) {
-            put_action(out, &acts->acts[i]);
+            put_action_version(out, version, &acts->acts[i]);
         }
     }
 }
@@ -254,22 +315,38 @@ inst_finish(struct ofpbuf *out, size_t ofs)
 void
 ofp_put_instructions(struct ofpbuf *out, const struct ofpacts *acts)
 {
+    ofp_put_instructions_version(out, OFP13_VERSION, acts);
+}
+
+void
+ofp_put_instructions_version(struct ofpbuf *out, uint8_t version, const struct ofpacts *acts)
+{
     bool any_apply = false, any_write = false;
+    const struct ofpact *meter = NULL;
 
     for (size_t i = 0; i < acts->n; i++) {
         const struct ofpact *a = &acts->acts[i];
         if (a->type == OFPACT_METER) {
-            ofpbuf_put_be16(out, OFPIT_METER);
-            ofpbuf_put_be16(out, 8);
-            ofpbuf_put_be32(out, a->port);
+            meter = a;
+            if (version < OFP15_VERSION) {
+                ofpbuf_put_be16(out, OFPIT_METER);
+                ofpbuf_put_be16(out, 8);
+                ofpbuf_put_be32(out, a->port);
+            }
         }
         if (a->type < OFPACT_CLEAR_ACTIONS) {
             *(a->write ? &any_write : &any_apply) = true;
         }
     }
-    if (any_apply) {
+    if (any_apply || (meter && version >= OFP15_VERSION)) {
         size_t ofs = inst_start(out, OFPIT_APPLY_ACTIONS);
-        ofp_put_actions(out, acts);
+        if (meter && version >= OFP15_VERSION) {
+            /* OpenFlow 1.5.1 §5.7: the meter is the first action of the apply-actions. */
+            ofpbuf_put_be16(out, OFPAT15_METER);
+            ofpbuf_put_be16(out, 8);
+            ofpbuf_put_be32(out, meter->port);
+        }
+        ofp_put_actions_version(out, version, acts);
         inst_finish(out, ofs);
     }
     for (size_t i = 0; i < acts->n; i++) {
@@ -281,7 +358,7 @@ ofp_put_instructions(struct ofpbuf *out, const struct ofpacts *acts)
         size_t ofs = inst_start(out, OFPIT_WRITE_ACTIONS);
         for (size_t i = 0; i < acts->n; i++) {
             if (acts->acts[i].write) {
-                put_action(out, &acts->acts[i]);
+                put_action_version(out, version, &acts->acts[i]);
             }
         }
         inst_finish(out, ofs);
@@ -342,8 +419,8 @@ decode_set_field(const uint8_t *tlv, size_t avail, bool load2, struct ofpact *a,
     if (!f || !f->writable) {
         return bad_action(err, OFPBAC_BAD_SET_TYPE);
     }
-    if (4 + vlen > avail || vlen != (size_t) f->len * (hasmask ? 2 : 1)
-        || (hasmask && !load2)) {
+    /* A mask is allowed in set_field from OpenFlow 1.5 on (1.5.1 §7.2.5) and in reg_load2. */
+    if (4 + vlen > avail || vlen != (size_t) f->len * (hasmask ? 2 : 1)) {
         return bad_action(err, OFPBAC_BAD_SET_LEN);
     }
     field_full_mask(f, full);
@@ -363,7 +440,7 @@ decode_set_field(const uint8_t *tlv, size_t avail, bool load2, struct ofpact *a,
         }
         a->value[i] &= a->mask[i];
     }
-    if (load2) {
+    if (load2 || (hasmask && memcmp(a->mask, full, f->len))) {
         a->load = true;
         if (!load_range_from_mask(a, f)) {
             return bad_action(err, OFPBAC_BAD_SET_ARGUMENT);
@@ -448,6 +525,12 @@ decode_nx_action(const uint8_t *p, size_t alen, struct ofpacts *acts, bool write
         }
         break;
     }
+    case NXAST_DEC_TTL:
+        if (alen != 16) {
+            return bad_action(err, OFPBAC_BAD_LEN);
+        }
+        a = ofpacts_put(acts, OFPACT_DEC_TTL);
+        break;
     case NXAST_NOTE: {
         size_t n = alen - 10;
         a = ofpacts_put(acts, OFPACT_NOTE);
@@ -546,6 +629,40 @@ decode_action_list(const uint8_t *p, size_t len, struct ofpacts *acts, bool writ
             }
             break;
         }
+        case OFPAT15_METER:
+            if (alen != 8) {
+                return bad_action(err, OFPBAC_BAD_LEN);
+            }
+            if (write || packet_out) {
+                return bad_action(err, OFPBAC_BAD_TYPE);
+            }
+            a = ofpacts_put(acts, OFPACT_METER);
+            a->port = ofp_get_be32(p + 4);
+            break;
+        case OFPAT15_COPY_FIELD: {
+            /* n_bits, src_offset, dst_offset, pad[2], then the OXM headers of src and dst. */
+            if (alen != 24) {
+                return bad_action(err, OFPBAC_BAD_LEN);
+            }
+            uint32_t sh = ofp_get_be32(p + 12), dh = ofp_get_be32(p + 16);
+            const struct ofp_field *src = ofp_field_by_header(sh >> 16, (sh >> 9) & 0x7f);
+            const struct ofp_field *dst = ofp_field_by_header(dh >> 16, (dh >> 9) & 0x7f);
+            uint16_t n_bits = ofp_get_be16(p + 4), src_ofs = ofp_get_be16(p + 6);
+            uint16_t dst_ofs = ofp_get_be16(p + 8);
+            if (!src || !dst || !dst->writable || (sh & 0x100) || (dh & 0x100)) {
+                return bad_action(err, OFPBAC_BAD_SET_TYPE);
+            }
+            if (!n_bits || src_ofs + n_bits > src->bits || dst_ofs + n_bits > dst->bits) {
+                return bad_action(err, OFPBAC_BAD_ARGUMENT);
+            }
+            a = ofpacts_put(acts, OFPACT_REG_MOVE);
+            a->src_field = src->id;
+            a->field = dst->id;
+            a->src_ofs = src_ofs;
+            a->ofs = dst_ofs;
+            a->n_bits = n_bits;
+            break;
+        }
         default:
             return bad_action(err, OFPBAC_BAD_TYPE);
         }
@@ -556,6 +673,12 @@ decode_action_list(const uint8_t *p, size_t len, struct ofpacts *acts, bool writ
         len -= alen;
     }
     return 0;
+}
+
+int
+ofp_decode_nx_action(const uint8_t *p, size_t alen, struct ofpacts *acts, struct ofperr *err)
+{
+    return decode_nx_action(p, alen, acts, false, err);
 }
 
 int
@@ -655,6 +778,20 @@ ofp_decode_instructions(const uint8_t *p, size_t len, struct ofpacts *acts, stru
         p += ilen;
         len -= ilen;
     }
+    /* An OpenFlow 1.5 meter action (first in the apply-actions) stands for the instruction. */
+    for (size_t i = 0; !error && i < apply.n; i++) {
+        if (apply.acts[i].type == OFPACT_METER) {
+            if (seen[OFPIT_METER] || i != 0) {
+                error = ofp_error(err, OFPET_BAD_ACTION, OFPBAC_BAD_ARGUMENT);
+            }
+            seen[OFPIT_METER] = true;
+            meter_id = apply.acts[i].port;
+        }
+    }
+    if (!error && apply.n && apply.acts[0].type == OFPACT_METER) {
+        memmove(apply.acts, apply.acts + 1, (apply.n - 1) * sizeof *apply.acts);
+        apply.n--;
+    }
     if (!error) {
         if (seen[OFPIT_METER]) {
             ofpacts_put(acts, OFPACT_METER)->port = meter_id;
@@ -686,6 +823,8 @@ int
 ofpacts_check(const struct ofpacts *acts, const struct match *match, uint8_t table_id,
               struct ofperr *err)
 {
+    bool pushed_vlan = false;     /* A push_vlan earlier in the list provides a VLAN tag. */
+
     for (size_t i = 0; i < acts->n; i++) {
         const struct ofpact *a = &acts->acts[i];
         const struct ofp_field *f = ofp_field_by_id(a->field);
@@ -699,8 +838,14 @@ ofpacts_check(const struct ofpacts *acts, const struct match *match, uint8_t tab
                 return -EINVAL;
             }
             break;
+        case OFPACT_PUSH_VLAN:
+            pushed_vlan = true;
+            break;
         case OFPACT_SET_FIELD:
         case OFPACT_REG_MOVE:
+            if (pushed_vlan && f && f->prereq == OFP_PRQ_VLAN && !src) {
+                break;
+            }
             if ((f && !ofp_field_prereq_ok(f, match)) || (src && !ofp_field_prereq_ok(src, match))) {
                 err->type = OFPET_BAD_ACTION;
                 err->code = OFPBAC_MATCH_INCONSISTENT;
@@ -720,181 +865,6 @@ ofpacts_check(const struct ofpacts *acts, const struct match *match, uint8_t tab
         }
     }
     return 0;
-}
-
-/* ---------------------------------------------------------------------------------------------
- * Printing.
- * ------------------------------------------------------------------------------------------- */
-
-static bool
-field_is_hex(const struct ofp_field *f)
-{
-    return !strncmp(f->name, "reg", 3) || !strcmp(f->name, "metadata")
-           || !strcmp(f->name, "vlan_tci") || !strcmp(f->name, "eth_type")
-           || !strcmp(f->name, "ipv6_label");
-}
-
-void
-ofp_format_field_value(struct ds *s, const struct ofp_field *f, const uint8_t *v)
-{
-    char buf[INET6_ADDRSTRLEN];
-
-    if (f->len == 6) {
-        ds_put_format(s, "%02x:%02x:%02x:%02x:%02x:%02x", v[0], v[1], v[2], v[3], v[4], v[5]);
-    } else if (f->len == 16) {
-        inet_ntop(AF_INET6, v, buf, sizeof buf);
-        ds_put_cstr(s, buf);
-    } else if (f->len == 4 && f->bits == 32 && strncmp(f->name, "reg", 3)
-               && strcmp(f->name, "in_port_oxm")) {
-        inet_ntop(AF_INET, v, buf, sizeof buf);
-        ds_put_cstr(s, buf);
-    } else {
-        uint64_t x = 0;
-        for (int i = 0; i < f->len; i++) {
-            x = (x << 8) | v[i];
-        }
-        ds_put_format(s, field_is_hex(f) ? "0x%"PRIx64 : "%"PRIu64, x);
-    }
-}
-
-static void
-format_subfield(struct ds *s, const struct ofp_field *f, unsigned int ofs, unsigned int n_bits)
-{
-    ds_put_cstr(s, f->nxm_name);
-    if (ofs == 0 && n_bits == f->bits) {
-        ds_put_cstr(s, "[]");
-    } else if (n_bits == 1) {
-        ds_put_format(s, "[%u]", ofs);
-    } else {
-        ds_put_format(s, "[%u..%u]", ofs, ofs + n_bits - 1);
-    }
-}
-
-void
-ofp_format_action(struct ds *s, const struct ofpact *a, const struct ofp_port_map *map)
-{
-    const struct ofp_field *f = ofp_field_by_id(a->field);
-
-    switch ((enum ofpact_type) a->type) {
-    case OFPACT_OUTPUT:
-        if (a->port < OFPP_MAX) {
-            ds_put_cstr(s, "output:");
-        }
-        ofp_format_port(s, a->port, map);
-        if (a->port == OFPP_CONTROLLER) {
-            ds_put_format(s, ":%u", a->max_len);
-        }
-        break;
-    case OFPACT_PUSH_VLAN:
-        ds_put_format(s, "push_vlan:0x%04x", a->ethertype);
-        break;
-    case OFPACT_POP_VLAN:
-        ds_put_cstr(s, "pop_vlan");
-        break;
-    case OFPACT_SET_FIELD:
-        if (a->load) {
-            uint8_t v[16] = { 0 };
-            uint64_t x = 0;
-            ofp_bits_copy(a->value, f->len, a->ofs, v, 16, 0, a->n_bits);
-            for (int i = 8; i < 16; i++) {
-                x = (x << 8) | v[i];
-            }
-            ds_put_format(s, "load:0x%"PRIx64"->", x);
-            format_subfield(s, f, a->ofs, a->n_bits);
-        } else {
-            uint8_t full[16];
-            field_full_mask(f, full);
-            ds_put_cstr(s, "set_field:");
-            ofp_format_field_value(s, f, a->value);
-            if (memcmp(full, a->mask, f->len)) {
-                ds_put_char(s, '/');
-                ofp_format_field_value(s, f, a->mask);
-            }
-            ds_put_format(s, "->%s", f->name);
-        }
-        break;
-    case OFPACT_REG_MOVE:
-        ds_put_cstr(s, "move:");
-        format_subfield(s, ofp_field_by_id(a->src_field), a->src_ofs, a->n_bits);
-        ds_put_cstr(s, "->");
-        format_subfield(s, f, a->ofs, a->n_bits);
-        break;
-    case OFPACT_DEC_TTL:
-        ds_put_cstr(s, "dec_ttl");
-        break;
-    case OFPACT_SET_NW_TTL:
-        ds_put_format(s, "mod_nw_ttl:%u", a->ttl);
-        break;
-    case OFPACT_RESUBMIT:
-        if (a->port != OFPP_IN_PORT && a->table == 255) {
-            ds_put_cstr(s, "resubmit:");
-            ofp_format_port(s, a->port, map);
-        } else {
-            ds_put_cstr(s, "resubmit(");
-            if (a->port != OFPP_IN_PORT) {
-                ofp_format_port(s, a->port, map);
-            }
-            ds_put_char(s, ',');
-            if (a->table != 255) {
-                ds_put_format(s, "%u", a->table);
-            }
-            ds_put_char(s, ')');
-        }
-        break;
-    case OFPACT_NOTE:
-        ds_put_cstr(s, "note:");
-        for (int i = 0; i < a->note_len; i++) {
-            ds_put_format(s, "%s%02x", i ? "." : "", i < 16 ? a->value[i] : a->mask[i - 16]);
-        }
-        break;
-    case OFPACT_GROUP:
-        ds_put_format(s, "group:%"PRIu32, a->port);
-        break;
-    case OFPACT_CLEAR_ACTIONS:
-        ds_put_cstr(s, "clear_actions");
-        break;
-    case OFPACT_WRITE_METADATA:
-        ds_put_format(s, "write_metadata:0x%"PRIx64, a->metadata);
-        if (a->metadata_mask != UINT64_MAX) {
-            ds_put_format(s, "/0x%"PRIx64, a->metadata_mask);
-        }
-        break;
-    case OFPACT_GOTO_TABLE:
-        ds_put_format(s, "goto_table:%u", a->table);
-        break;
-    case OFPACT_METER:
-        ds_put_format(s, "meter:%"PRIu32, a->port);
-        break;
-    }
-}
-
-void
-ofp_format_actions(struct ds *s, const struct ofpacts *acts, const struct ofp_port_map *map)
-{
-    if (!acts->n) {
-        ds_put_cstr(s, "drop");
-        return;
-    }
-    for (size_t i = 0; i < acts->n;) {
-        if (i) {
-            ds_put_char(s, ',');
-        }
-        if (acts->acts[i].write) {
-            size_t j = i;
-            ds_put_cstr(s, "write_actions(");
-            for (; j < acts->n && acts->acts[j].write; j++) {
-                if (j > i) {
-                    ds_put_char(s, ',');
-                }
-                ofp_format_action(s, &acts->acts[j], map);
-            }
-            ds_put_char(s, ')');
-            i = j;
-            continue;
-        }
-        ofp_format_action(s, &acts->acts[i], map);
-        i++;
-    }
 }
 
 /* ---------------------------------------------------------------------------------------------

@@ -4,7 +4,9 @@
  * actions resubmit, resubmit_table, reg_move, reg_load, reg_load2 and note that ovs-ofctl sends),
  * the ovs-ofctl text syntax, and the same text printed back. The decoded form is struct ofpacts
  * (ofp-types.h): one flat list in canonical order (meter, apply actions, clear_actions, write
- * actions, write_metadata, goto_table).
+ * actions, write_metadata, goto_table). The OpenFlow 1.5 forms (OpenFlow 1.5.1 §7.2.5: the meter
+ * as the first apply action, copy_field, set_field with a mask) are decoded in every version and
+ * written for 1.5 (ofp-compat.h); OpenFlow 1.0's flat action list is in ofp-match10.c.
  *
  * Text syntax (ovs-ofctl(8) "actions="), comma-separated:
  *   output:PORT | PORT | NORMAL | FLOOD | ALL | LOCAL | IN_PORT | CONTROLLER[:max_len]
@@ -65,8 +67,9 @@ int ofp_decode_instructions(const uint8_t *p, size_t len, struct ofpacts *, stru
 /* Decodes LEN bytes of a bare action list (packet-out) into OFPACTS (initialized). */
 int ofp_decode_actions(const uint8_t *p, size_t len, struct ofpacts *, struct ofperr *err);
 
-/* ofp_parse_actions() is declared in ofp-parse.h and ofp_format_actions() in ofp-print.h; both
- * are implemented here. */
+/* ofp_parse_actions() is declared in ofp-parse.h and implemented here; ofp_format_actions() is
+ * declared in ofp-print.h and, with ofp_format_action() and ofp_format_field_value() below,
+ * implemented in ofp-print.c. */
 
 /* Checks ACTS against the rule's MATCH in table TABLE_ID: goto_table must go forward
  * (OFPBIC_BAD_TABLE_ID), set_field and load need their field's prerequisites in the match

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "ofproto/ofp-actions.h"
+#include "ofproto/ofp-compat.h"
 #include "ofproto/ofp-msgs.h"
 #include "ofproto/ofp-print.h"
 
@@ -101,6 +102,10 @@ void
 ofp_encode_group_mod(struct ofpbuf *out, uint8_t version, uint32_t xid,
                      const struct ofp_group_mod *gm)
 {
+    if (version >= OFP15_VERSION) {
+        ofp15_encode_group_mod(out, xid, gm);      /* Bucket ids and properties. */
+        return;
+    }
     size_t start = ofp_msg_start(out, version, OFPT_GROUP_MOD, xid);
     ofpbuf_put_be16(out, gm->command);
     ofpbuf_put_u8(out, gm->type);
@@ -138,6 +143,10 @@ ofp_mp_put_group_desc(struct ofp_mp_writer *w, const struct ofp_group_mod *gm)
 {
     struct ofpbuf e;
 
+    if (w->version >= OFP15_VERSION) {
+        ofp15_mp_put_group_desc(w, gm);
+        return;
+    }
     ofpbuf_init(&e, 128);
     ofpbuf_put_be16(&e, 0);
     ofpbuf_put_u8(&e, gm->type);
@@ -323,5 +332,175 @@ ofp_format_group(struct ds *s, const struct ofp_group_mod *gm, const struct ofp_
         }
         ds_put_cstr(s, "actions=");
         ofp_format_actions(s, &b->ofpacts, map);
+    }
+}
+
+/* ---- Group statistics and features (OpenFlow 1.3.5 §7.3.5.9, §7.3.5.11). ---- */
+
+#define OFP_GROUP_STATS_LEN 40
+#define OFP_BUCKET_COUNTER_LEN 16
+#define OFP_GROUP_FEATURES_LEN 40
+
+static int
+group_bad_len(struct ofperr *err)
+{
+    *err = (struct ofperr) { OFPET_BAD_REQUEST, OFPBRC_BAD_LEN };
+    return -EPROTO;
+}
+
+void
+ofp_encode_group_stats_request(struct ofpbuf *out, uint8_t version, uint32_t xid,
+                               uint32_t group_id)
+{
+    uint8_t body[8] = { 0 };
+    ofp_set_be32(body, group_id);
+    ofp_encode_multipart_request(out, version, xid, OFPMP_GROUP, body, sizeof body);
+}
+
+int
+ofp_decode_group_stats_request(const uint8_t *body, size_t len, uint32_t *group_id,
+                               struct ofperr *err)
+{
+    if (len != 8) {
+        return group_bad_len(err);
+    }
+    *group_id = ofp_get_be32(body);
+    return 0;
+}
+
+void
+ofp_mp_put_group_stats(struct ofp_mp_writer *w, const struct ofp_group_stats *gs)
+{
+    size_t n = UVS_MIN(gs->n_buckets, (size_t) OFP_MAX_GROUP_BUCKETS);
+    size_t len = OFP_GROUP_STATS_LEN + n * OFP_BUCKET_COUNTER_LEN;
+    uint8_t *p = ofp_mp_reply_reserve(w, len);
+
+    ofp_set_be16(p, len);
+    ofp_set_be32(p + 4, gs->group_id);
+    ofp_set_be32(p + 8, gs->ref_count);
+    ofp_set_be64(p + 16, gs->packet_count);
+    ofp_set_be64(p + 24, gs->byte_count);
+    ofp_set_be32(p + 32, gs->duration_sec);
+    ofp_set_be32(p + 36, gs->duration_nsec);
+    for (size_t i = 0; i < n; i++) {
+        ofp_set_be64(p + OFP_GROUP_STATS_LEN + i * 16, gs->bucket_packets[i]);
+        ofp_set_be64(p + OFP_GROUP_STATS_LEN + i * 16 + 8, gs->bucket_bytes[i]);
+    }
+}
+
+int
+ofp_pull_group_stats(const uint8_t **pp, size_t *left, struct ofp_group_stats *gs,
+                     struct ofperr *err)
+{
+    const uint8_t *p = *pp;
+
+    memset(gs, 0, sizeof *gs);
+    if (!*left) {
+        return -ENOENT;
+    }
+    size_t len = *left >= 2 ? ofp_get_be16(p) : 0;
+    if (*left < OFP_GROUP_STATS_LEN || len < OFP_GROUP_STATS_LEN || len > *left
+        || (len - OFP_GROUP_STATS_LEN) % OFP_BUCKET_COUNTER_LEN
+        || (len - OFP_GROUP_STATS_LEN) / OFP_BUCKET_COUNTER_LEN > OFP_MAX_GROUP_BUCKETS) {
+        return group_bad_len(err);
+    }
+    gs->group_id = ofp_get_be32(p + 4);
+    gs->ref_count = ofp_get_be32(p + 8);
+    gs->packet_count = ofp_get_be64(p + 16);
+    gs->byte_count = ofp_get_be64(p + 24);
+    gs->duration_sec = ofp_get_be32(p + 32);
+    gs->duration_nsec = ofp_get_be32(p + 36);
+    gs->n_buckets = (len - OFP_GROUP_STATS_LEN) / OFP_BUCKET_COUNTER_LEN;
+    for (size_t i = 0; i < gs->n_buckets; i++) {
+        gs->bucket_packets[i] = ofp_get_be64(p + OFP_GROUP_STATS_LEN + i * 16);
+        gs->bucket_bytes[i] = ofp_get_be64(p + OFP_GROUP_STATS_LEN + i * 16 + 8);
+    }
+    *pp += len;
+    *left -= len;
+    return 0;
+}
+
+void
+ofp_format_group_stats(struct ds *s, const struct ofp_group_stats *gs)
+{
+    ds_put_format(s, " group_id=%"PRIu32",duration=", gs->group_id);
+    ofp_format_duration(s, gs->duration_sec, gs->duration_nsec);
+    if (gs->ref_count != UINT32_MAX) {
+        ds_put_format(s, ",ref_count=%"PRIu32, gs->ref_count);
+    }
+    ds_put_format(s, ",packet_count=%"PRIu64",byte_count=%"PRIu64, gs->packet_count,
+                  gs->byte_count);
+    for (size_t i = 0; i < gs->n_buckets; i++) {
+        ds_put_format(s, ",bucket%zu:packet_count=%"PRIu64",byte_count=%"PRIu64, i,
+                      gs->bucket_packets[i], gs->bucket_bytes[i]);
+    }
+}
+
+void
+ofp_mp_put_group_features(struct ofp_mp_writer *w, const struct ofp_group_features *gf)
+{
+    uint8_t *p = ofp_mp_reply_reserve(w, OFP_GROUP_FEATURES_LEN);
+
+    ofp_set_be32(p, gf->types);
+    ofp_set_be32(p + 4, gf->capabilities);
+    for (int i = 0; i < 4; i++) {
+        ofp_set_be32(p + 8 + 4 * i, gf->max_groups[i]);
+        ofp_set_be32(p + 24 + 4 * i, gf->actions[i]);
+    }
+}
+
+int
+ofp_decode_group_features(const uint8_t *body, size_t len, struct ofp_group_features *gf,
+                          struct ofperr *err)
+{
+    if (len != OFP_GROUP_FEATURES_LEN) {
+        return group_bad_len(err);
+    }
+    gf->types = ofp_get_be32(body);
+    gf->capabilities = ofp_get_be32(body + 4);
+    for (int i = 0; i < 4; i++) {
+        gf->max_groups[i] = ofp_get_be32(body + 8 + 4 * i);
+        gf->actions[i] = ofp_get_be32(body + 24 + 4 * i);
+    }
+    return 0;
+}
+
+void
+ofp_format_group_features(struct ds *s, const struct ofp_group_features *gf)
+{
+    static const char *const caps[] = { "select_weight", "select_liveness", "chaining",
+                                        "chaining_checks" };
+    static const char *const acts[] = {
+        [0] = "output", [11] = "copy_ttl_out", [12] = "copy_ttl_in", [15] = "set_mpls_ttl",
+        [16] = "dec_mpls_ttl", [17] = "push_vlan", [18] = "pop_vlan", [19] = "push_mpls",
+        [20] = "pop_mpls", [21] = "set_queue", [22] = "group", [23] = "set_nw_ttl",
+        [24] = "dec_nw_ttl", [25] = "set_field", [26] = "push_pbb", [27] = "pop_pbb",
+    };
+
+    ds_put_cstr(s, " Group table:\n    Types: ");
+    for (int t = 0; t < 4; t++) {
+        if (gf->types & (1u << t)) {
+            ds_put_format(s, " %s", type_names[t]);
+        }
+    }
+    ds_put_cstr(s, "\n    Capabilities: ");
+    for (size_t c = 0; c < ARRAY_SIZE(caps); c++) {
+        if (gf->capabilities & (1u << c)) {
+            ds_put_format(s, " %s", caps[c]);
+        }
+    }
+    ds_put_char(s, '\n');
+    for (int t = 0; t < 4; t++) {
+        if (!(gf->types & (1u << t))) {
+            continue;
+        }
+        ds_put_format(s, "    %s group:\n       max_groups=%#"PRIx32"\n       actions:",
+                      type_names[t], gf->max_groups[t]);
+        for (size_t a = 0; a < ARRAY_SIZE(acts); a++) {
+            if ((gf->actions[t] & (1u << a)) && acts[a]) {
+                ds_put_format(s, " %s", acts[a]);
+            }
+        }
+        ds_put_char(s, '\n');
     }
 }

@@ -1,6 +1,7 @@
 /*
- * ofp-msgs — OpenFlow 1.3 message encoders and decoders (see ofp-msgs.h). The match and
- * instruction codec lives in ofp-util.c.
+ * ofp-msgs — OpenFlow message encoders and decoders (see ofp-msgs.h): the 1.3 forms, the 1.4 port
+ * forms, and the dispatch to the 1.0 and 1.5 forms of ofp-msgs10.c and ofp-msgs15.c. The match
+ * and instruction codec lives in ofp-util.c and ofp-actions.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 #include "lib/util.h"
 #include "ofproto/ofp-actions.h"
+#include "ofproto/ofp-compat.h"
 #include "ofproto/ofp-msgs.h"
 
 /* ---------------------------------------------------------------------------------------------
@@ -184,7 +186,7 @@ ofp_decode_header(const void *data, size_t size, struct ofp_msg_header *h, struc
         return bad_len(err);
     }
     h->version = p[0];
-    h->type = p[1];
+    h->type = p[0] == OFP10_VERSION ? ofp10_type_to_13(p[1]) : p[1];
     h->length = size;
     h->xid = ofp_get_be32(p + 4);
     return 0;
@@ -195,7 +197,7 @@ ofp_msg_start(struct ofpbuf *out, uint8_t version, uint8_t type, uint32_t xid)
 {
     size_t offset = out->size;
     ofpbuf_put_u8(out, version);
-    ofpbuf_put_u8(out, type);
+    ofpbuf_put_u8(out, version == OFP10_VERSION ? ofp10_type_from_13(type) : type);
     ofpbuf_put_be16(out, 0);
     ofpbuf_put_be32(out, xid);
     return offset;
@@ -213,6 +215,51 @@ ofp_encode_simple(struct ofpbuf *out, uint8_t version, uint8_t type, uint32_t xi
     ofp_msg_finish(out, ofp_msg_start(out, version, type, xid));
 }
 
+int
+ofp_msg_upgrade(const void *msg, size_t len, struct ofpbuf *out, struct ofperr *err)
+{
+    const uint8_t *p = msg;
+
+    if (len < OFP_HEADER_LEN || ofp_get_be16(p + 2) != len) {
+        return bad_len(err);
+    }
+    if (p[1] == OFPT_HELLO) {
+        return 1;                 /* Same type number everywhere; negotiation reads its version. */
+    }
+    size_t start = out->size;
+    int error = p[0] == OFP10_VERSION ? ofp10_upgrade(p, len, out, err)
+                : p[0] >= OFP14_VERSION ? ofp15_upgrade(p, len, out, err) : 1;
+    if (error < 0) {
+        out->size = start;
+    } else if (!error) {
+        /* Keep the peer's version byte, so printers show the version spoken. A reply may have
+         * grown into several messages (each at most 64 KiB); all get it. */
+        for (size_t ofs = start; ofs + OFP_HEADER_LEN <= out->size;
+             ofs += ofp_get_be16(out->data + ofs + 2)) {
+            out->data[ofs] = p[0];
+        }
+    }
+    return error;
+}
+
+#define NXT_FLOW_MOD_TABLE_ID 15
+
+int
+ofp_decode_nx_flow_mod_table_id(const void *msg, size_t len, bool *enable, struct ofperr *err)
+{
+    const uint8_t *p = msg;
+
+    if (len < 16 || ofp_get_be32(p + 8) != NX_VENDOR_ID
+        || ofp_get_be32(p + 12) != NXT_FLOW_MOD_TABLE_ID) {
+        return -ENOENT;
+    }
+    if (len != 24) {
+        return bad_len(err);
+    }
+    *enable = p[16] != 0;
+    return 0;
+}
+
 /* ---------------------------------------------------------------------------------------------
  * HELLO.
  * ------------------------------------------------------------------------------------------- */
@@ -227,6 +274,11 @@ ofp_encode_hello(struct ofpbuf *out, uint32_t versions, uint32_t xid)
         if (versions & OFP_VERSION_BIT(v)) {
             top = v;
         }
+    }
+    if (!top) {
+        /* Nothing allowed (Bridge.protocols names only versions uvs lacks): an empty bitmap
+         * makes the peer fail the negotiation with a reason. */
+        top = OFP13_VERSION;
     }
     size_t start = ofp_msg_start(out, top, OFPT_HELLO, xid);
     /* Version bitmaps are only understood from OpenFlow 1.3 on. */
@@ -320,6 +372,9 @@ void
 ofp_encode_error(struct ofpbuf *out, uint8_t version, uint32_t xid, struct ofperr e,
                  const void *data, size_t data_len)
 {
+    if (version == OFP10_VERSION) {
+        e = ofp10_error_from_13(e);
+    }
     size_t start = ofp_msg_start(out, version, OFPT_ERROR, xid);
     ofpbuf_put_be16(out, e.type);
     ofpbuf_put_be16(out, e.code);
@@ -358,6 +413,10 @@ void
 ofp_encode_features_reply(struct ofpbuf *out, uint8_t version, uint32_t xid,
                           const struct ofp_switch_features *f)
 {
+    if (version == OFP10_VERSION) {
+        ofp10_encode_features_reply(out, xid, f);
+        return;
+    }
     size_t start = ofp_msg_start(out, version, OFPT_FEATURES_REPLY, xid);
     ofpbuf_put_be64(out, f->datapath_id);
     ofpbuf_put_be32(out, f->n_buffers);
@@ -425,6 +484,10 @@ void
 ofp_encode_flow_mod(struct ofpbuf *out, uint8_t version, uint32_t xid,
                     const struct ofp_flow_mod *fm)
 {
+    if (version == OFP10_VERSION) {
+        ofp10_encode_flow_mod(out, xid, fm);
+        return;
+    }
     size_t start = ofp_msg_start(out, version, OFPT_FLOW_MOD, xid);
     ofpbuf_put_be64(out, fm->cookie);
     ofpbuf_put_be64(out, fm->cookie_mask);
@@ -439,7 +502,7 @@ ofp_encode_flow_mod(struct ofpbuf *out, uint8_t version, uint32_t xid,
     ofpbuf_put_be16(out, fm->flags);
     ofpbuf_put_zeros(out, 2);
     ofp_put_match(out, &fm->match);
-    ofp_put_instructions(out, &fm->ofpacts);
+    ofp_put_instructions_version(out, version, &fm->ofpacts);
     ofp_msg_finish(out, start);
 }
 
@@ -515,7 +578,9 @@ mp_start(struct ofpbuf *out, uint8_t version, uint8_t type, uint32_t xid, uint16
     size_t start = ofp_msg_start(out, version, type, xid);
     ofpbuf_put_be16(out, mp_type);
     ofpbuf_put_be16(out, flags);
-    ofpbuf_put_zeros(out, 4);
+    if (version != OFP10_VERSION) {
+        ofpbuf_put_zeros(out, 4);       /* 1.0's stats header has no pad. */
+    }
     return start;
 }
 
@@ -525,6 +590,12 @@ ofp_encode_multipart_request(struct ofpbuf *out, uint8_t version, uint32_t xid, 
 {
     size_t start = mp_start(out, version, OFPT_MULTIPART_REQUEST, xid, type, 0);
     ofpbuf_put(out, body, body_len);
+    if (version >= OFP15_VERSION && !body_len
+        && (type == OFPMP_PORT_DESC || type == OFPMP_GROUP_DESC)) {
+        /* OpenFlow 1.5.1 §7.3.5.8, §7.3.5.11: these requests name a port / group (all). */
+        ofpbuf_put_be32(out, type == OFPMP_PORT_DESC ? OFPP_ANY : 0xfffffffcu /* OFPG_ALL */);
+        ofpbuf_put_zeros(out, 4);
+    }
     ofp_msg_finish(out, start);
 }
 
@@ -534,6 +605,10 @@ void
 ofp_encode_flow_stats_request(struct ofpbuf *out, uint8_t version, uint32_t xid,
                               const struct ofp_flow_stats_request *fsr)
 {
+    if (version == OFP10_VERSION) {
+        ofp10_encode_flow_stats_request(out, xid, fsr);
+        return;
+    }
     size_t start = mp_start(out, version, OFPT_MULTIPART_REQUEST, xid,
                             fsr->aggregate ? OFPMP_AGGREGATE : OFPMP_FLOW, 0);
     ofpbuf_put_u8(out, fsr->table_id);
@@ -574,6 +649,10 @@ void
 ofp_encode_port_stats_request(struct ofpbuf *out, uint8_t version, uint32_t xid,
                               uint32_t port_no)
 {
+    if (version == OFP10_VERSION) {
+        ofp10_encode_port_stats_request(out, xid, port_no);
+        return;
+    }
     uint8_t body[8] = { 0 };
     ofp_set_be32(body, port_no);
     ofp_encode_multipart_request(out, version, xid, OFPMP_PORT_STATS, body, sizeof body);
@@ -597,7 +676,9 @@ ofp_mp_reply_start(struct ofp_mp_writer *w, struct ofpbuf *out, uint8_t version,
                    uint32_t xid)
 {
     w->out = out;
-    w->max_len = OFP_MP_REPLY_MAX;
+    /* 1.0 replies stay under 32 KiB, so their 1.3 form (ofp_msg_upgrade(); 1.3 entries are at
+     * most twice as long) fits one message. */
+    w->max_len = version == OFP10_VERSION ? OFP_MP_REPLY_MAX / 2 : OFP_MP_REPLY_MAX;
     w->version = version;
     w->type = type;
     w->xid = xid;
@@ -607,8 +688,9 @@ ofp_mp_reply_start(struct ofp_mp_writer *w, struct ofpbuf *out, uint8_t version,
 void *
 ofp_mp_reply_reserve(struct ofp_mp_writer *w, size_t n)
 {
-    if (w->out->size - w->start + n > w->max_len
-        && w->out->size - w->start > OFP_MULTIPART_HEADER_LEN) {
+    size_t hdr_len = w->version == OFP10_VERSION ? OFP10_STATS_HEADER_LEN
+                                                 : OFP_MULTIPART_HEADER_LEN;
+    if (w->out->size - w->start + n > w->max_len && w->out->size - w->start > hdr_len) {
         uint8_t *msg = w->out->data + w->start;
         ofp_set_be16(msg + 10, OFPMPF_REPLY_MORE);
         ofp_msg_finish(w->out, w->start);
@@ -674,6 +756,13 @@ ofp_decode_desc_reply(const uint8_t *body, size_t len, struct ofp_desc *d, struc
 void
 ofp_mp_put_flow_stats(struct ofp_mp_writer *w, const struct ofp_flow_stats *fs)
 {
+    if (w->version == OFP10_VERSION) {
+        ofp10_mp_put_flow_stats(w, fs);
+        return;
+    } else if (w->version >= OFP15_VERSION) {
+        ofp15_mp_put_flow_stats(w, fs);
+        return;
+    }
     /* Encode into a scratch buffer first: the entry's length is only known afterwards. */
     struct ofpbuf e;
     ofpbuf_init(&e, 256);
@@ -746,6 +835,10 @@ ofp_pull_flow_stats(const uint8_t **pp, size_t *left, struct ofp_flow_stats *fs,
 void
 ofp_mp_put_aggregate(struct ofp_mp_writer *w, const struct ofp_aggregate_stats *a)
 {
+    if (w->version >= OFP15_VERSION) {
+        ofp15_mp_put_aggregate(w, a);
+        return;
+    }
     uint8_t *p = ofp_mp_reply_reserve(w, OFP_AGGREGATE_REPLY_LEN);
     ofp_set_be64(p, a->packet_count);
     ofp_set_be64(p + 8, a->byte_count);
@@ -770,6 +863,10 @@ ofp_decode_aggregate_reply(const uint8_t *body, size_t len, struct ofp_aggregate
 void
 ofp_mp_put_table_stats(struct ofp_mp_writer *w, const struct ofp_table_stats *t)
 {
+    if (w->version == OFP10_VERSION) {
+        ofp10_mp_put_table_stats(w, t);
+        return;
+    }
     uint8_t *p = ofp_mp_reply_reserve(w, OFP_TABLE_STATS_LEN);
     p[0] = t->table_id;
     ofp_set_be32(p + 4, t->active_count);
@@ -818,6 +915,10 @@ ofp_pull_table_stats(const uint8_t **pp, size_t *left, struct ofp_table_stats *t
 void
 ofp_mp_put_port_stats(struct ofp_mp_writer *w, const struct ofp_port_stats *s)
 {
+    if (w->version == OFP10_VERSION) {
+        ofp10_mp_put_port_stats(w, s);
+        return;
+    }
     if (w->version >= OFP14_VERSION) {
         /* OpenFlow 1.4.1 §7.3.5.7: a length, the common counters, then an Ethernet property
          * (type 0, 40 bytes) with frame, overrun, CRC errors and collisions. */
@@ -922,6 +1023,10 @@ put_port14(uint8_t *p, const struct ofp_phy_port *pp)
 void
 ofp_mp_put_port(struct ofp_mp_writer *w, const struct ofp_phy_port *pp)
 {
+    if (w->version == OFP10_VERSION) {
+        ofp10_mp_put_port(w, pp);
+        return;
+    }
     if (w->version >= OFP14_VERSION) {
         put_port14(ofp_mp_reply_reserve(w, OFP14_PORT_LEN), pp);
         return;
@@ -962,6 +1067,10 @@ void
 ofp_encode_packet_in(struct ofpbuf *out, uint8_t version, uint32_t xid,
                      const struct ofp_packet_in *pi)
 {
+    if (version == OFP10_VERSION) {
+        ofp10_encode_packet_in(out, xid, pi);
+        return;
+    }
     size_t start = ofp_msg_start(out, version, OFPT_PACKET_IN, xid);
     struct match m;
 
@@ -1018,6 +1127,13 @@ void
 ofp_encode_packet_out(struct ofpbuf *out, uint8_t version, uint32_t xid,
                       const struct ofp_packet_out *po)
 {
+    if (version == OFP10_VERSION) {
+        ofp10_encode_packet_out(out, xid, po);
+        return;
+    } else if (version >= OFP15_VERSION) {
+        ofp15_encode_packet_out(out, xid, po);
+        return;
+    }
     size_t start = ofp_msg_start(out, version, OFPT_PACKET_OUT, xid);
 
     ofpbuf_put_be32(out, po->buffer_id);
@@ -1124,6 +1240,10 @@ void
 ofp_encode_port_status(struct ofpbuf *out, uint8_t version, uint32_t xid, uint8_t reason,
                        const struct ofp_phy_port *pp)
 {
+    if (version == OFP10_VERSION) {
+        ofp10_encode_port_status(out, xid, reason, pp);
+        return;
+    }
     size_t start = ofp_msg_start(out, version, OFPT_PORT_STATUS, xid);
 
     ofpbuf_put_u8(out, reason);
@@ -1158,6 +1278,13 @@ void
 ofp_encode_flow_removed(struct ofpbuf *out, uint8_t version, uint32_t xid,
                         const struct ofp_flow_removed *fr)
 {
+    if (version == OFP10_VERSION) {
+        ofp10_encode_flow_removed(out, xid, fr);
+        return;
+    } else if (version >= OFP15_VERSION) {
+        ofp15_encode_flow_removed(out, xid, fr);
+        return;
+    }
     size_t start = ofp_msg_start(out, version, OFPT_FLOW_REMOVED, xid);
     ofpbuf_put_be64(out, fr->cookie);
     ofpbuf_put_be16(out, fr->priority);
@@ -1204,6 +1331,10 @@ void
 ofp_encode_port_mod(struct ofpbuf *out, uint8_t version, uint32_t xid,
                     const struct ofp_port_mod *pm)
 {
+    if (version == OFP10_VERSION) {
+        ofp10_encode_port_mod(out, xid, pm);
+        return;
+    }
     size_t start = ofp_msg_start(out, version, OFPT_PORT_MOD, xid);
     ofpbuf_put_be32(out, pm->port_no);
     ofpbuf_put_zeros(out, 4);
@@ -1211,8 +1342,15 @@ ofp_encode_port_mod(struct ofpbuf *out, uint8_t version, uint32_t xid,
     ofpbuf_put_zeros(out, 2);
     ofpbuf_put_be32(out, pm->config);
     ofpbuf_put_be32(out, pm->mask);
+    if (version >= OFP14_VERSION) {
+        /* OpenFlow 1.4.1 §7.3.4.3: advertise moved into an Ethernet property (type 0). */
+        ofpbuf_put_be16(out, 0);
+        ofpbuf_put_be16(out, 8);
+    }
     ofpbuf_put_be32(out, pm->advertise);
-    ofpbuf_put_zeros(out, 4);
+    if (version < OFP14_VERSION) {
+        ofpbuf_put_zeros(out, 4);
+    }
     ofp_msg_finish(out, start);
 }
 

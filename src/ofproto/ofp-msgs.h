@@ -1,9 +1,14 @@
 /*
  * ofp-msgs — the OpenFlow wire codec: framing, and the encoders and decoders of the messages the
- * switch (connmgr) and uvs-ofctl exchange. The wire format is OpenFlow 1.3.5 (version 0x04), and
- * OpenFlow 1.4 (0x05) where it differs for the messages the switch sends (ports); the
- * decoded forms are the version-independent structs of ofp-types.h, so adding OpenFlow 1.0/1.4/1.5
- * means adding cases to these functions, not changing their callers.
+ * switch (connmgr) and uvs-ofctl exchange, for OpenFlow 1.0 (0x01), 1.3 (0x04), 1.4 (0x05) and
+ * 1.5 (0x06). The decoded forms are the version-independent structs of ofp-types.h.
+ *
+ * Versions: every encoder takes the version to write and writes that version's form (the 1.0 and
+ * 1.5 forms that differ from 1.3 live in ofp-msgs10.c, ofp-match10.c and ofp-msgs15.c, see
+ * ofp-compat.h). Decoders read the OpenFlow 1.3 form (1.4 for port-mod): a receiver first passes
+ * each message through ofp_msg_upgrade(), which turns a 1.0, 1.4 or 1.5 message into the 1.3 one
+ * it means, type number included. So message type numbers (enum ofp_type) are those of 1.3
+ * everywhere above the wire.
  *
  * Shape of the API:
  *   - struct ofpbuf is a growable byte buffer. Every encoder APPENDS one or more complete messages
@@ -13,8 +18,8 @@
  *     and a length in bytes, never read past that length, and return 0 or -EPROTO with *ERR set to
  *     the OpenFlow error a switch must send back (OpenFlow 1.3.5 §7.4.4). A decoded struct that owns
  *     memory (ofpacts) is initialized even on failure, so callers can always destroy it.
- *   - Message type numbers (enum ofp_type) are those of OpenFlow 1.3, which 1.4/1.5 keep for every
- *     message here; an OpenFlow 1.0 codec would translate its own numbers at ofp_decode_header().
+ *   - ofp_decode_header() translates a 1.0 type number into enum ofp_type (0xff when 1.3 has no
+ *     such message); ofp_msg_start() translates back for version 1.0.
  *
  * Version negotiation (OpenFlow 1.3.5 §6.3.1): both sides send HELLO with a version-bitmap element;
  * the negotiated version is the highest bit set in both bitmaps (a peer without a bitmap supports
@@ -125,6 +130,30 @@ int ofp_msg_frame_len(const void *data, size_t size);
  * OFPBRC_BAD_LEN if SIZE < 8 or the length field differs from SIZE. */
 int ofp_decode_header(const void *data, size_t size, struct ofp_msg_header *, struct ofperr *err);
 
+/* Converts the complete message MSG (LEN bytes) of any version in OFP_SUPPORTED_VERSIONS into
+ * the OpenFlow 1.3 message it means (1.3 type number and layout; the version byte stays MSG's, so
+ * printers show the version spoken), which the decoders below read. Returns 1 if MSG already is
+ * in that form (OUT untouched: decode MSG itself), 0 with the converted message appended to OUT
+ * (a multipart reply whose 1.3 form exceeds 64 KiB becomes several messages, REPLY_MORE on all
+ * but the last; replies uvs writes in 1.0 never do), or -EPROTO with *ERR the error to send
+ * back for MSG (bad length, unknown 1.0 type or stats type, bad 1.0 match or action). Messages
+ * converted: 1.0 — all (type numbers; flow-mod, packet-out/in, port-mod/status, flow-removed,
+ * features reply, error codes, stats requests and replies); 1.4/1.5 — port-status and the port
+ * descriptions and statistics in replies (ofp_decode_port_mod() reads the 1.4 port-mod
+ * itself); 1.5 — packet-out, group-mod, flow-removed, port/group-description requests, and the
+ * flow, aggregate and group-description replies. Also 1.0 queue-stats requests. */
+int ofp_msg_upgrade(const void *msg, size_t len, struct ofpbuf *out, struct ofperr *err);
+/* (A converted 1.0 message keeps version byte 0x01 but has 1.3 type numbers: take its type from
+ * the original's ofp_decode_header() or from its type byte, not from another
+ * ofp_decode_header().) */
+
+/* Open vSwitch's NXT_FLOW_MOD_TABLE_ID (OFPT_EXPERIMENTER/VENDOR, Nicira subtype 15), which
+ * ovs-ofctl sends over OpenFlow 1.0 before flow-mods naming a table. Returns 0 with *ENABLE if MSG
+ * is one, -ENOENT if MSG is another experimenter message, -EPROTO (BAD_LEN) if it is truncated.
+ * uvs reads the table id of every 1.0 flow-mod, so the switch just accepts it. */
+int ofp_decode_nx_flow_mod_table_id(const void *msg, size_t len, bool *enable,
+                                    struct ofperr *err);
+
 /* Starts a message (header with length 0) at the end of OUT and returns its offset, for
  * ofp_msg_finish(). */
 size_t ofp_msg_start(struct ofpbuf *out, uint8_t version, uint8_t type, uint32_t xid);
@@ -138,15 +167,12 @@ void ofp_encode_simple(struct ofpbuf *out, uint8_t version, uint8_t type, uint32
  * ------------------------------------------------------------------------------------------- */
 
 #define OFP_VERSION_BIT(V) (1u << (V))
-/* The versions the switch speaks (a bitmap): OpenFlow 1.3 and 1.4. For 1.4 the switch encodes
- * its port descriptions, port statistics and port status in the 1.4 forms (with properties); the
- * other messages it serves are the same in both. The decoders of those port messages
- * (ofp_pull_port(), ofp_pull_port_stats(), ofp_decode_port_status()) read 1.3 only, so
- * uvs-ofctl speaks 1.3. */
-#define OFP_SUPPORTED_VERSIONS (OFP_VERSION_BIT(OFP13_VERSION) | OFP_VERSION_BIT(OFP14_VERSION))
+/* The versions the codec speaks (a bitmap): OpenFlow 1.0, 1.3, 1.4 and 1.5. */
+#define OFP_SUPPORTED_VERSIONS (OFP_VERSION_BIT(OFP10_VERSION) | OFP_VERSION_BIT(OFP13_VERSION) \
+                                | OFP_VERSION_BIT(OFP14_VERSION) | OFP_VERSION_BIT(OFP15_VERSION))
 
-/* Appends a HELLO whose header carries the highest version in VERSIONS (a non-empty bitmap) and
- * whose version-bitmap element lists all of VERSIONS. */
+/* Appends a HELLO whose header carries the highest version in VERSIONS and whose version-bitmap
+ * element lists all of VERSIONS (an empty VERSIONS gives a 1.3 header and an empty bitmap). */
 void ofp_encode_hello(struct ofpbuf *out, uint32_t versions, uint32_t xid);
 /* Decodes a HELLO into the bitmap of versions the peer supports. Unknown elements are skipped.
  * Returns 0 or -EPROTO (OFPBRC_BAD_LEN for a malformed element). */
@@ -221,6 +247,9 @@ struct ofp_switch_features {
     uint8_t n_tables;
     uint8_t auxiliary_id;
     uint32_t capabilities;     /* OFPC_* */
+    /* OpenFlow 1.0 only: the ports, which 1.0 lists in the features reply (1.0.0 §5.3.1). */
+    const struct ofp_phy_port *ports;
+    size_t n_ports;
 };
 void ofp_encode_features_reply(struct ofpbuf *out, uint8_t version, uint32_t xid,
                                const struct ofp_switch_features *);

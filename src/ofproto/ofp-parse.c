@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -567,7 +568,39 @@ parse_metadata(struct parse_ctx *c, const char *name, char *value, int arg)
     return error;
 }
 
+/* Tunnel metadata (tun_id, tun_src, tun_dst): see flow.h and ofproto-tnl.h. */
+enum { T_ID, T_SRC, T_DST, T_SRC6, T_DST6 };
+
+static char *
+parse_tun_field(struct parse_ctx *c, const char *name, char *value, int arg)
+{
+    struct flow *f = &c->match->flow, *w = &c->match->wc;
+    uint64_t v, m;
+
+    if (arg == T_SRC) {
+        return parse_ipv4_masked(value, &f->tun_src_be, &w->tun_src_be);
+    } else if (arg == T_DST) {
+        return parse_ipv4_masked(value, &f->tun_dst_be, &w->tun_dst_be);
+    } else if (arg == T_SRC6) {
+        return parse_ipv6_masked(value, f->tun_ipv6_src, w->tun_ipv6_src);
+    } else if (arg == T_DST6) {
+        return parse_ipv6_masked(value, f->tun_ipv6_dst, w->tun_ipv6_dst);
+    }
+    char *error = parse_uint_masked(name, value, UINT64_MAX, &v, &m);
+    if (!error) {
+        f->tun_id_be = htobe64(v & m);
+        w->tun_id_be = htobe64(m);
+    }
+    return error;
+}
+
 static const struct field_def fields[] = {
+    { "tun_id", parse_tun_field, T_ID, P_NONE },
+    { "tunnel_id", parse_tun_field, T_ID, P_NONE },
+    { "tun_src", parse_tun_field, T_SRC, P_NONE },
+    { "tun_dst", parse_tun_field, T_DST, P_NONE },
+    { "tun_ipv6_src", parse_tun_field, T_SRC6, P_NONE },
+    { "tun_ipv6_dst", parse_tun_field, T_DST6, P_NONE },
     { "in_port", parse_in_port, 0, P_NONE },
     { "dl_src", parse_eth_field, F_DL_SRC, P_NONE },
     { "eth_src", parse_eth_field, F_DL_SRC, P_NONE },

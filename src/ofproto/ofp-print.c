@@ -3,12 +3,15 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <endian.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ofproto/ofp-print.h"
+
+#include "ofproto/ofp-actions.h"
 
 /* ---------------------------------------------------------------------------------------------
  * Port maps.
@@ -323,6 +326,18 @@ ofp_format_match(struct ds *s, const struct match *match, int priority,
             ds_put_format(s, "metadata=0x%"PRIx64"/0x%"PRIx64",", f->metadata, w->metadata);
         }
     }
+    if (w->tun_id_be) {
+        if (w->tun_id_be == UINT64_MAX) {
+            ds_put_format(s, "tun_id=%#"PRIx64",", be64toh(f->tun_id_be));
+        } else {
+            ds_put_format(s, "tun_id=%#"PRIx64"/%#"PRIx64",", be64toh(f->tun_id_be),
+                          be64toh(w->tun_id_be));
+        }
+    }
+    format_ip_masked(s, "tun_src", f->tun_src_be, w->tun_src_be);
+    format_ip_masked(s, "tun_dst", f->tun_dst_be, w->tun_dst_be);
+    format_ipv6_masked(s, "tun_ipv6_src", f->tun_ipv6_src, w->tun_ipv6_src);
+    format_ipv6_masked(s, "tun_ipv6_dst", f->tun_ipv6_dst, w->tun_ipv6_dst);
     if (w->in_port) {
         ds_put_cstr(s, "in_port=");
         ofp_format_port(s, f->in_port, map);
@@ -513,6 +528,11 @@ ofp_format_flow_mod(struct ds *s, const struct ofp_flow_mod *fm, const struct of
 void
 ofp_format_msg_header(struct ds *s, const char *name, uint8_t version, uint32_t xid)
 {
+    /* As ovs-ofctl: OpenFlow 1.0, the version without extensions, is not named. */
+    if (version == OFP10_VERSION) {
+        ds_put_format(s, "%s (xid=0x%"PRIx32"):", name, xid);
+        return;
+    }
     ds_put_format(s, "%s (%s) (xid=0x%"PRIx32"):", name, ofp_version_to_string(version), xid);
 }
 
@@ -943,4 +963,189 @@ ofperr_description(struct ofperr e)
         }
     }
     return "request rejected";
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Actions (moved from ofp-actions.c, which keeps the wire codec and the parser).
+ * ------------------------------------------------------------------------------------------- */
+
+/* The all-ones mask of F's significant bits. */
+static void
+field_full_mask(const struct ofp_field *f, uint8_t *buf)
+{
+    memset(buf, 0, f->len);
+    for (int bit = 0; bit < f->bits; bit++) {
+        ofp_bits_set(buf, f->len, bit, true);
+    }
+}
+
+static bool
+field_is_hex(const struct ofp_field *f)
+{
+    return !strncmp(f->name, "reg", 3) || !strcmp(f->name, "metadata")
+           || !strcmp(f->name, "vlan_tci") || !strcmp(f->name, "eth_type")
+           || !strcmp(f->name, "ipv6_label");
+}
+
+void
+ofp_format_field_value(struct ds *s, const struct ofp_field *f, const uint8_t *v)
+{
+    char buf[INET6_ADDRSTRLEN];
+
+    if (f->len == 6) {
+        ds_put_format(s, "%02x:%02x:%02x:%02x:%02x:%02x", v[0], v[1], v[2], v[3], v[4], v[5]);
+    } else if (f->len == 16) {
+        inet_ntop(AF_INET6, v, buf, sizeof buf);
+        ds_put_cstr(s, buf);
+    } else if (f->len == 4 && f->bits == 32 && strncmp(f->name, "reg", 3)
+               && strcmp(f->name, "in_port_oxm")) {
+        inet_ntop(AF_INET, v, buf, sizeof buf);
+        ds_put_cstr(s, buf);
+    } else {
+        uint64_t x = 0;
+        for (int i = 0; i < f->len; i++) {
+            x = (x << 8) | v[i];
+        }
+        ds_put_format(s, field_is_hex(f) ? "0x%"PRIx64 : "%"PRIu64, x);
+    }
+}
+
+static void
+format_subfield(struct ds *s, const struct ofp_field *f, unsigned int ofs, unsigned int n_bits)
+{
+    ds_put_cstr(s, f->nxm_name);
+    if (ofs == 0 && n_bits == f->bits) {
+        ds_put_cstr(s, "[]");
+    } else if (n_bits == 1) {
+        ds_put_format(s, "[%u]", ofs);
+    } else {
+        ds_put_format(s, "[%u..%u]", ofs, ofs + n_bits - 1);
+    }
+}
+
+void
+ofp_format_action(struct ds *s, const struct ofpact *a, const struct ofp_port_map *map)
+{
+    const struct ofp_field *f = ofp_field_by_id(a->field);
+
+    switch ((enum ofpact_type) a->type) {
+    case OFPACT_OUTPUT:
+        if (a->port < OFPP_MAX) {
+            ds_put_cstr(s, "output:");
+        }
+        ofp_format_port(s, a->port, map);
+        if (a->port == OFPP_CONTROLLER) {
+            ds_put_format(s, ":%u", a->max_len);
+        }
+        break;
+    case OFPACT_PUSH_VLAN:
+        ds_put_format(s, "push_vlan:0x%04x", a->ethertype);
+        break;
+    case OFPACT_POP_VLAN:
+        ds_put_cstr(s, "pop_vlan");
+        break;
+    case OFPACT_SET_FIELD:
+        if (a->load) {
+            uint8_t v[16] = { 0 };
+            uint64_t x = 0;
+            ofp_bits_copy(a->value, f->len, a->ofs, v, 16, 0, a->n_bits);
+            for (int i = 8; i < 16; i++) {
+                x = (x << 8) | v[i];
+            }
+            ds_put_format(s, "load:0x%"PRIx64"->", x);
+            format_subfield(s, f, a->ofs, a->n_bits);
+        } else {
+            uint8_t full[16];
+            field_full_mask(f, full);
+            ds_put_cstr(s, "set_field:");
+            ofp_format_field_value(s, f, a->value);
+            if (memcmp(full, a->mask, f->len)) {
+                ds_put_char(s, '/');
+                ofp_format_field_value(s, f, a->mask);
+            }
+            ds_put_format(s, "->%s", f->name);
+        }
+        break;
+    case OFPACT_REG_MOVE:
+        ds_put_cstr(s, "move:");
+        format_subfield(s, ofp_field_by_id(a->src_field), a->src_ofs, a->n_bits);
+        ds_put_cstr(s, "->");
+        format_subfield(s, f, a->ofs, a->n_bits);
+        break;
+    case OFPACT_DEC_TTL:
+        ds_put_cstr(s, "dec_ttl");
+        break;
+    case OFPACT_SET_NW_TTL:
+        ds_put_format(s, "mod_nw_ttl:%u", a->ttl);
+        break;
+    case OFPACT_RESUBMIT:
+        if (a->port != OFPP_IN_PORT && a->table == 255) {
+            ds_put_cstr(s, "resubmit:");
+            ofp_format_port(s, a->port, map);
+        } else {
+            ds_put_cstr(s, "resubmit(");
+            if (a->port != OFPP_IN_PORT) {
+                ofp_format_port(s, a->port, map);
+            }
+            ds_put_char(s, ',');
+            if (a->table != 255) {
+                ds_put_format(s, "%u", a->table);
+            }
+            ds_put_char(s, ')');
+        }
+        break;
+    case OFPACT_NOTE:
+        ds_put_cstr(s, "note:");
+        for (int i = 0; i < a->note_len; i++) {
+            ds_put_format(s, "%s%02x", i ? "." : "", i < 16 ? a->value[i] : a->mask[i - 16]);
+        }
+        break;
+    case OFPACT_GROUP:
+        ds_put_format(s, "group:%"PRIu32, a->port);
+        break;
+    case OFPACT_CLEAR_ACTIONS:
+        ds_put_cstr(s, "clear_actions");
+        break;
+    case OFPACT_WRITE_METADATA:
+        ds_put_format(s, "write_metadata:0x%"PRIx64, a->metadata);
+        if (a->metadata_mask != UINT64_MAX) {
+            ds_put_format(s, "/0x%"PRIx64, a->metadata_mask);
+        }
+        break;
+    case OFPACT_GOTO_TABLE:
+        ds_put_format(s, "goto_table:%u", a->table);
+        break;
+    case OFPACT_METER:
+        ds_put_format(s, "meter:%"PRIu32, a->port);
+        break;
+    }
+}
+
+void
+ofp_format_actions(struct ds *s, const struct ofpacts *acts, const struct ofp_port_map *map)
+{
+    if (!acts->n) {
+        ds_put_cstr(s, "drop");
+        return;
+    }
+    for (size_t i = 0; i < acts->n;) {
+        if (i) {
+            ds_put_char(s, ',');
+        }
+        if (acts->acts[i].write) {
+            size_t j = i;
+            ds_put_cstr(s, "write_actions(");
+            for (; j < acts->n && acts->acts[j].write; j++) {
+                if (j > i) {
+                    ds_put_char(s, ',');
+                }
+                ofp_format_action(s, &acts->acts[j], map);
+            }
+            ds_put_char(s, ')');
+            i = j;
+            continue;
+        }
+        ofp_format_action(s, &acts->acts[i], map);
+        i++;
+    }
 }

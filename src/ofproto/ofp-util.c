@@ -185,8 +185,9 @@ enum oxm_id {
     OXM_ICMPV4_TYPE, OXM_ICMPV4_CODE, OXM_ARP_OP, OXM_ARP_SPA,
     OXM_ARP_TPA, OXM_ARP_SHA, OXM_ARP_THA, OXM_IPV6_SRC, OXM_IPV6_DST,
     OXM_IPV6_FLABEL, OXM_ICMPV6_TYPE, OXM_ICMPV6_CODE, OXM_IPV6_ND_TARGET,
-    OXM_IPV6_ND_SLL, OXM_IPV6_ND_TLL,
-    OXM_NX_IP_TTL,
+    OXM_IPV6_ND_SLL, OXM_IPV6_ND_TLL, OXM_TUNNEL_ID,
+    OXM_NX_IP_TTL, OXM_NX_TUN_IPV4_SRC, OXM_NX_TUN_IPV4_DST, OXM_NX_TUN_IPV6_SRC,
+    OXM_NX_TUN_IPV6_DST,
     OXM_NX_REG0,
     OXM_NX_REG15 = OXM_NX_REG0 + 15,
     /* Nicira-only forms (not in OXM matches): 16-bit in_port, whole TCI, whole TOS byte. */
@@ -263,6 +264,17 @@ static const struct ofp_field ofp_fields[OXM_N_FIELDS] = {
       OFP_PRQ_ND_SLL),
     F(OXM_IPV6_ND_TLL, "nd_tll", "NXM_NX_ND_TLL", B, 33, 1, 25, 6, 48, true, true, false,
       OFP_PRQ_ND_TLL),
+    /* Tunnel metadata (ofproto-tnl.h): OXM tunnel_id, Nicira tun_src/tun_dst. */
+    F(OXM_TUNNEL_ID, "tun_id", "NXM_NX_TUN_ID", B, 38, 1, 16, 8, 64, true, true, true,
+      OFP_PRQ_NONE),
+    F(OXM_NX_TUN_IPV4_SRC, "tun_src", "NXM_NX_TUN_IPV4_SRC", 1, 31, 1, 31, 4, 32, true, true,
+      true, OFP_PRQ_NONE),
+    F(OXM_NX_TUN_IPV4_DST, "tun_dst", "NXM_NX_TUN_IPV4_DST", 1, 32, 1, 32, 4, 32, true, true,
+      true, OFP_PRQ_NONE),
+    F(OXM_NX_TUN_IPV6_SRC, "tun_ipv6_src", "NXM_NX_TUN_IPV6_SRC", 1, 109, 1, 109, 16, 128, true,
+      true, true, OFP_PRQ_NONE),
+    F(OXM_NX_TUN_IPV6_DST, "tun_ipv6_dst", "NXM_NX_TUN_IPV6_DST", 1, 110, 1, 110, 16, 128, true,
+      true, true, OFP_PRQ_NONE),
     F(OXM_NX_IP_TTL, "nw_ttl", "NXM_NX_IP_TTL", 1, 29, 1, 29, 1, 8, false, true, true,
       OFP_PRQ_IP_ANY),
     REG(0), REG(1), REG(2), REG(3), REG(4), REG(5), REG(6), REG(7),
@@ -287,6 +299,7 @@ static const struct {
     { "nw_src", OXM_IPV4_SRC }, { "nw_dst", OXM_IPV4_DST }, { "ip_proto", OXM_IP_PROTO },
     { "ip_ecn", OXM_IP_ECN }, { "tp_src", OXM_TCP_SRC }, { "tp_dst", OXM_TCP_DST },
     { "ipv6_flabel", OXM_IPV6_FLABEL }, { "ip_ttl", OXM_NX_IP_TTL },
+    { "tunnel_id", OXM_TUNNEL_ID }, { "OXM_OF_TUNNEL_ID", OXM_TUNNEL_ID },
     { "OXM_OF_ETH_DST", OXM_ETH_DST }, { "OXM_OF_ETH_SRC", OXM_ETH_SRC },
     { "OXM_OF_IPV4_SRC", OXM_IPV4_SRC }, { "OXM_OF_IPV4_DST", OXM_IPV4_DST },
     { "OXM_OF_TCP_SRC", OXM_TCP_SRC }, { "OXM_OF_TCP_DST", OXM_TCP_DST },
@@ -433,6 +446,11 @@ ofp_field_get(const struct ofp_field *f, const struct flow *flow, bool is_mask, 
     case OXM_IN_PORT: ofp_set_be32(buf, flow->in_port); break;
     case OXM_NX_IN_PORT16: ofp_set_be16(buf, (uint16_t) flow->in_port); break;
     case OXM_METADATA: ofp_set_be64(buf, flow->metadata); break;
+    case OXM_TUNNEL_ID: memcpy(buf, &flow->tun_id_be, 8); break;
+    case OXM_NX_TUN_IPV4_SRC: memcpy(buf, &flow->tun_src_be, 4); break;
+    case OXM_NX_TUN_IPV4_DST: memcpy(buf, &flow->tun_dst_be, 4); break;
+    case OXM_NX_TUN_IPV6_SRC: memcpy(buf, flow->tun_ipv6_src, 16); break;
+    case OXM_NX_TUN_IPV6_DST: memcpy(buf, flow->tun_ipv6_dst, 16); break;
     case OXM_ETH_DST: memcpy(buf, flow->dl_dst.ea, 6); break;
     case OXM_ETH_SRC: memcpy(buf, flow->dl_src.ea, 6); break;
     case OXM_ETH_TYPE: memcpy(buf, &flow->dl_type_be, 2); break;
@@ -480,6 +498,11 @@ ofp_field_set(const struct ofp_field *f, struct flow *flow, bool is_mask, const 
     case OXM_IN_PORT: flow->in_port = ofp_get_be32(buf); break;
     case OXM_NX_IN_PORT16: flow->in_port = ofp_get_be16(buf); break;
     case OXM_METADATA: flow->metadata = ofp_get_be64(buf); break;
+    case OXM_TUNNEL_ID: memcpy(&flow->tun_id_be, buf, 8); break;
+    case OXM_NX_TUN_IPV4_SRC: memcpy(&flow->tun_src_be, buf, 4); break;
+    case OXM_NX_TUN_IPV4_DST: memcpy(&flow->tun_dst_be, buf, 4); break;
+    case OXM_NX_TUN_IPV6_SRC: memcpy(flow->tun_ipv6_src, buf, 16); break;
+    case OXM_NX_TUN_IPV6_DST: memcpy(flow->tun_ipv6_dst, buf, 16); break;
     case OXM_ETH_DST: memcpy(flow->dl_dst.ea, buf, 6); break;
     case OXM_ETH_SRC: memcpy(flow->dl_src.ea, buf, 6); break;
     case OXM_ETH_TYPE: memcpy(&flow->dl_type_be, buf, 2); break;

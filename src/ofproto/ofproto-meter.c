@@ -76,7 +76,8 @@ bool
 ofproto_meter_cb(void *port_aux, uint32_t meter_id, uint32_t pkt_len, uint64_t now_tsc)
 {
     const struct ofport *in = port_aux;
-    struct ofmeter *m = in ? meter_get(in->ofproto, meter_id) : NULL;
+    /* A decapsulated packet's aux is a tunnel vport, which has no bridge (ofproto-tnl.h). */
+    struct ofmeter *m = in && in->ofproto ? meter_get(in->ofproto, meter_id) : NULL;
     if (!m) {
         return true;
     }

@@ -17,6 +17,8 @@
  */
 #include <arpa/inet.h>
 #include <endian.h>
+#include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,6 +33,9 @@
 #include "ofproto/ofp-parse.h"
 #include "ofproto/ofp-print.h"
 #include "ofproto/ofproto-provider.h"
+#include "ofproto/ofproto-tnl.h"
+#include "ofproto/tnl-route.h"
+#include "pmd/dp-tunnel.h"
 #include "pmd/dpif-netdev.h"
 
 VLOG_DEFINE_THIS_MODULE(xlate);
@@ -62,6 +67,7 @@ struct xlate_ctx {
     struct dp_actions *out;
     bool may_learn;
     bool *learned;
+    bool no_side_effects;        /* Revalidation: no learning, no table counters (learned NULL). */
     struct ds *trace;
     int depth;                   /* Nesting of tables (resubmit and goto_table). */
     int n_lookups;               /* Table lookups so far (bounded by XLATE_MAX_LOOKUPS). */
@@ -72,12 +78,22 @@ struct xlate_ctx {
     size_t n_rule_ids;
     struct ofpacts action_set;   /* The action set (write_actions), in write order. */
     bool overflow;               /* Too many datapath actions: dropped. */
+    /* Crossing into other bridges (patch and tunnel ports, ofproto-patch.h). */
+    struct ofproto *root;        /* The bridge the translation started in (caller's lock). */
+    struct ofproto *entered[8];  /* Bridges whose mutex this translation took, innermost last. */
+    size_t n_entered;
+    bool took_cross;             /* This translation took ofproto_cross_mutex itself. */
+    bool cross_failed;           /* Could not take it: the result must not be cached. */
 };
 
 static void xlate_table(struct xlate_ctx *, uint8_t table_id, bool resubmit);
 static void xlate_actions(struct xlate_ctx *, const struct ofpacts *, bool apply_only);
 static void xlate_action(struct xlate_ctx *, const struct ofpact *);
 static void xlate_group(struct xlate_ctx *, uint32_t group_id);
+static void xlate_normal(struct xlate_ctx *);
+static void action_set_execute(struct xlate_ctx *);
+static void xlate_patch_output(struct xlate_ctx *, const struct ofport *);
+static void xlate_tnl_output(struct xlate_ctx *, const struct ofport *);
 
 /* ---- Tracing. ---- */
 
@@ -251,6 +267,27 @@ commit(struct xlate_ctx *ctx)
 static void
 output_dp(struct xlate_ctx *ctx, const struct ofport *port)
 {
+    if (port && port->patch_peer && !(port->config & OFPPC_PORT_DOWN)) {
+        xlate_patch_output(ctx, port);
+        return;
+    }
+    if (port && port->tnl && !(port->config & OFPPC_PORT_DOWN)) {
+        xlate_tnl_output(ctx, port);
+        return;
+    }
+    if (port && port->ofp_port == OFPP_LOCAL && !(port->config & OFPPC_PORT_DOWN)) {
+        /* A tunnel packet for this bridge's address is decapsulated (ofproto-tnl.h). */
+        uint32_t vport = ofproto_tnl_pop_vport(port, &ctx->flow, ctx->wc);
+        if (vport != UINT32_MAX) {
+            commit(ctx);
+            struct dp_action *a = emit(ctx, DP_ACTION_TNL_POP);
+            if (a) {
+                a->port = vport;
+            }
+            trace_note(ctx, "tunnel packet for a local address: tnl_pop(%" PRIu32 ")", vport);
+            return;
+        }
+    }
     if (!port || port->dp_port == DP_PORT_NONE) {
         trace_note(ctx, "port %s is not open: skipped", port ? port->name : "?");
         return;
@@ -295,7 +332,237 @@ output_controller(struct xlate_ctx *ctx, uint16_t max_len, uint8_t reason)
         a->u.userspace.max_len = max_len;
         uint64_t cookie = ctx->rule ? ctx->rule->cookie : UINT64_MAX;
         a->u.userspace.cookie = htobe64(cookie);
+        /* After a patch port or a tunnel the packet-in belongs to this bridge and port. */
+        a->u.userspace.in_uid = ctx->in && (ctx->in->ofproto != ctx->root || ctx->in->tnl)
+                                ? ctx->in->uid : 0;
     }
+}
+
+/* ---- Patch ports (ofproto-patch.h). ---- */
+
+/* Makes sure this translation holds ofproto_cross_mutex before it follows a link into another
+ * bridge. Upcalls and packet-outs took it already (ofproto_xlate_lock()); any other caller gets
+ * it here without waiting (waiting while holding a bridge mutex could deadlock). */
+static bool
+xlate_cross_acquire(struct xlate_ctx *ctx)
+{
+    if (ofproto_cross_held || ctx->took_cross) {
+        return true;
+    }
+    if (!pthread_mutex_trylock(&ofproto_cross_mutex)) {
+        ctx->took_cross = true;
+        return true;
+    }
+    ctx->cross_failed = true;
+    return false;
+}
+
+/* Whether this translation already holds OFPROTO's mutex. */
+static bool
+xlate_holds(const struct xlate_ctx *ctx, const struct ofproto *ofproto)
+{
+    if (ofproto == ctx->root) {
+        return true;
+    }
+    for (size_t i = 0; i < ctx->n_entered; i++) {
+        if (ctx->entered[i] == ofproto) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Runs the pipeline of IN's bridge on ctx->flow as if received on IN: table 0 (or fail-open
+ * NORMAL), its own action set; the caller sets ctx->flow (in_port, metadata, registers) first
+ * and restores it after. Takes the bridge's mutex unless this translation holds it already. */
+static void
+xlate_in_bridge(struct xlate_ctx *ctx, const struct ofport *in)
+{
+    struct ofproto *pb = in->ofproto;
+    bool locked = false;
+
+    if (!xlate_holds(ctx, pb)) {
+        if (ctx->n_entered >= ARRAY_SIZE(ctx->entered)) {
+            trace_note(ctx, "crossed %zu bridges already: dropping", ctx->n_entered);
+            return;
+        }
+        pthread_mutex_lock(&pb->mutex);
+        ctx->entered[ctx->n_entered++] = pb;
+        locked = true;
+    }
+    struct ofproto *saved_ofproto = ctx->ofproto;
+    const struct ofport *saved_in = ctx->in;
+    uint8_t saved_table = ctx->table_id;
+    const struct rule *saved_rule = ctx->rule;
+    struct ofpacts saved_set = ctx->action_set;
+
+    ctx->ofproto = pb;
+    ctx->in = in;
+    ctx->rule = NULL;
+    ofpacts_init(&ctx->action_set);
+    if (ctx->trace) {
+        ds_put_char(ctx->trace, '\n');
+        ds_put_char_multiple(ctx->trace, ' ', 4 + 4 * ctx->indent);
+        ds_put_format(ctx->trace, "bridge(\"%s\")\n", pb->name);
+        ds_put_char_multiple(ctx->trace, ' ', 4 + 4 * ctx->indent);
+        ds_put_char_multiple(ctx->trace, '-', strlen(pb->name) + 10);
+        ds_put_char(ctx->trace, '\n');
+    }
+    ctx->indent++;
+    ctx->depth++;
+    if (ctx->depth >= XLATE_MAX_DEPTH) {
+        trace_note(ctx, "over %d nested bridges and tables: dropping", XLATE_MAX_DEPTH);
+        ctx->out->n = 0;
+        ctx->overflow = true;
+    } else if (in->config & (OFPPC_PORT_DOWN | OFPPC_NO_RECV)) {
+        trace_note(ctx, "port %s is %s (port-mod): dropping what it receives", in->name,
+                   in->config & OFPPC_PORT_DOWN ? "down" : "no-receive");
+    } else if (pb->fail_open) {
+        trace_note(ctx, "fail-open: no controller reachable, switching with NORMAL");
+        xlate_normal(ctx);
+    } else {
+        xlate_table(ctx, 0, false);
+    }
+    action_set_execute(ctx);
+    ofpacts_destroy(&ctx->action_set);
+    ctx->depth--;
+    ctx->indent--;
+    if (ctx->trace) {
+        ds_put_char(ctx->trace, '\n');
+    }
+    ctx->ofproto = saved_ofproto;
+    ctx->in = saved_in;
+    ctx->table_id = saved_table;
+    ctx->rule = saved_rule;
+    ctx->action_set = saved_set;
+    if (locked) {
+        ctx->n_entered--;
+        pthread_mutex_unlock(&pb->mutex);
+    }
+}
+
+/* Continues the translation in bridge PEER->ofproto as if the packet, as the pipeline sees it now,
+ * had been received on PEER, with fresh metadata and registers. Afterwards the current bridge's
+ * view is restored, and the packet changes the peer made are undone at the next output (as after
+ * a group bucket). */
+static void
+xlate_enter_bridge(struct xlate_ctx *ctx, const struct ofport *peer)
+{
+    commit(ctx);
+    struct flow saved = ctx->flow;
+    ctx->flow.in_port = peer->ofp_port;
+    ctx->flow.metadata = 0;
+    memset(ctx->flow.regs, 0, sizeof ctx->flow.regs);
+    xlate_in_bridge(ctx, peer);
+
+    /* Changes the peer made but never sent out are forgotten; those it sent are undone at the
+     * next output of this bridge. */
+    memset(&ctx->dirty, 0, sizeof ctx->dirty);
+    bool had_tag = saved.vlan_tci_be & htons(VLAN_CFI);
+    bool has_tag = ctx->base.vlan_tci_be & htons(VLAN_CFI);
+    if (has_tag && !had_tag) {
+        emit(ctx, DP_ACTION_POP_VLAN);
+        ctx->base.vlan_tci_be = 0;
+    } else if (!has_tag && had_tag) {
+        struct dp_action *d = emit(ctx, DP_ACTION_PUSH_VLAN);
+        if (d) {
+            d->u.vlan.tpid = htons(ETH_TYPE_VLAN_8021Q);
+            d->u.vlan.tci = saved.vlan_tci_be;
+        }
+        ctx->base.vlan_tci_be = saved.vlan_tci_be;
+    }
+    uint8_t *d = (uint8_t *) &ctx->dirty;
+    const uint8_t *x = (const uint8_t *) &ctx->base, *y = (const uint8_t *) &saved;
+    for (size_t i = 0; i < sizeof saved; i++) {
+        d[i] |= x[i] ^ y[i];
+    }
+    ctx->dirty.vlan_tci_be = ctx->base.vlan_tci_be != saved.vlan_tci_be ? 0xffff : 0;
+    ctx->dirty.in_port = 0;
+    ctx->dirty.metadata = 0;
+    memset(ctx->dirty.regs, 0, sizeof ctx->dirty.regs);
+    ctx->flow = saved;
+}
+
+/* Output to tunnel port PORT (ofproto-tnl.h): clone(commit, tnl_push, <the underlay bridge's
+ * actions for the encapsulated packet coming in on the route's internal port>). */
+static void
+xlate_tnl_output(struct xlate_ctx *ctx, const struct ofport *port)
+{
+    struct tnl_push_plan plan;
+
+    if (!xlate_cross_acquire(ctx)) {
+        trace_note(ctx, "tunnel port %s: the cross-bridge lock is busy: dropping (not cached)",
+                   port->name);
+        return;
+    }
+    int error = ofproto_tnl_plan(port, &ctx->flow, ctx->wc, &plan);
+    if (error == -EAGAIN) {
+        trace_note(ctx, "output to tunnel port %s: %s", port->name, plan.desc);
+        struct dp_action *a = emit(ctx, DP_ACTION_USERSPACE);
+        if (a) {
+            a->port = plan.nd_index >= 0 ? OFPR_TNL_ND_ : OFPR_TNL_ARP_;
+            a->u.userspace.max_len = 0;
+            a->u.userspace.cookie = htobe64(plan.nd_index >= 0 ? (uint64_t) plan.nd_index
+                                                               : plan.arp_nh_be);
+        }
+        return;
+    } else if (error) {
+        trace_note(ctx, "output to tunnel port %s: %s: dropping", port->name, plan.desc);
+        return;
+    }
+    trace_note(ctx, "output to tunnel port %s: tnl_push(%s), continuing in bridge %s at port %s",
+               port->name, plan.desc, plan.underlay->ofproto->name, plan.underlay->name);
+    if (ctx->n_rule_ids < ARRAY_SIZE(ctx->rule_ids)) {
+        ctx->rule_ids[ctx->n_rule_ids++] = port->stats_id;
+    }
+    struct flow saved_flow = ctx->flow, saved_base = ctx->base, saved_dirty = ctx->dirty;
+    struct flow saved_wc = *ctx->wc;        /* The underlay sees only the outer headers, which
+                                               depend on the bits the plan un-wildcarded. */
+    size_t clone_at = ctx->out->n;
+    if (!emit(ctx, DP_ACTION_CLONE)) {
+        return;
+    }
+    commit(ctx);
+    struct dp_action *push = emit(ctx, DP_ACTION_TNL_PUSH);
+    if (push) {
+        push->port = plan.header_id;
+    }
+    ctx->flow = plan.outer;
+    ctx->base = plan.outer;
+    memset(&ctx->dirty, 0, sizeof ctx->dirty);
+    xlate_in_bridge(ctx, plan.underlay);
+    *ctx->wc = saved_wc;
+    ctx->flow = saved_flow;
+    ctx->base = saved_base;
+    ctx->dirty = saved_dirty;
+    if (clone_at < ctx->out->n) {
+        ctx->out->a[clone_at].port = (uint32_t) (ctx->out->n - clone_at - 1);
+    }
+}
+
+/* Output to patch port PORT: the packet continues in the peer's bridge (and is counted as sent
+ * by PORT and received by the peer). */
+static void
+xlate_patch_output(struct xlate_ctx *ctx, const struct ofport *port)
+{
+    if (!xlate_cross_acquire(ctx)) {
+        trace_note(ctx, "patch port %s: the cross-bridge lock is busy: dropping (not cached)",
+                   port->name);
+        return;
+    }
+    const struct ofport *peer = port->peer;
+    if (!peer) {
+        trace_note(ctx, "patch port %s has no peer (options:peer=%s): dropping", port->name,
+                   port->patch_peer);
+        return;
+    }
+    trace_note(ctx, "output to patch port %s: continuing in bridge %s at port %s", port->name,
+               peer->ofproto->name, peer->name);
+    if (ctx->n_rule_ids + 2 <= ARRAY_SIZE(ctx->rule_ids)) {
+        ctx->rule_ids[ctx->n_rule_ids++] = port->stats_id;
+        ctx->rule_ids[ctx->n_rule_ids++] = peer->stats_id | OFPORT_STATS_RX;
+    }
+    xlate_enter_bridge(ctx, peer);
 }
 
 /* ---- NORMAL (an L2 learning switch with VLANs). ---- */
@@ -682,8 +949,32 @@ bucket_live(const struct xlate_ctx *ctx, const struct ofp_bucket *b)
     if (b->watch_port == OFPP_ANY) {
         return b->watch_group == OFPG_ANY;
     }
+    /* Live (OpenFlow 1.3.5 §6.5): the port exists, is not administratively down or blocked from
+     * forwarding, and its link is up (ofproto_run() polls the links and flushes the caches when
+     * one changes). */
     const struct ofport *p = ofproto_port_find(ctx->ofproto, b->watch_port);
-    return p && p->dp_port != DP_PORT_NONE && !(p->config & OFPPC_PORT_DOWN);
+    return p && p->dp_port != DP_PORT_NONE && !p->link_down
+           && !(p->config & (OFPPC_PORT_DOWN | OFPPC_NO_FWD));
+}
+
+/* Runs bucket I of group G, crediting the megaflow's packets to the group and to the bucket. */
+static void
+xlate_group_bucket(struct xlate_ctx *ctx, const struct ofgroup *g, size_t i)
+{
+    if (ctx->n_rule_ids + 2 <= ARRAY_SIZE(ctx->rule_ids)) {
+        uint64_t group_id = g->stats_id | OFGROUP_STATS_GROUP;
+        bool have = false;
+        for (size_t j = 0; j < ctx->n_rule_ids; j++) {
+            have |= ctx->rule_ids[j] == group_id;
+        }
+        if (!have) {
+            ctx->rule_ids[ctx->n_rule_ids++] = group_id;
+        }
+        if (i < OFP_MAX_GROUP_BUCKETS) {
+            ctx->rule_ids[ctx->n_rule_ids++] = g->stats_id | i;
+        }
+    }
+    xlate_bucket(ctx, &g->gm.buckets[i]);
 }
 
 static void
@@ -700,11 +991,11 @@ xlate_group(struct xlate_ctx *ctx, uint32_t group_id)
     switch (gm->type) {
     case OFPGT_ALL:
         for (size_t i = 0; i < gm->n_buckets; i++) {
-            xlate_bucket(ctx, &gm->buckets[i]);
+            xlate_group_bucket(ctx, g, i);
         }
         break;
     case OFPGT_INDIRECT:
-        xlate_bucket(ctx, &gm->buckets[0]);
+        xlate_group_bucket(ctx, g, 0);
         break;
     case OFPGT_SELECT: {
         /* A hash of the 5-tuple picks the bucket, in proportion to the weights: the megaflow
@@ -741,7 +1032,7 @@ xlate_group(struct xlate_ctx *ctx, uint32_t group_id)
             if (pick < gm->buckets[i].weight) {
                 trace_note(ctx, "select group %"PRIu32": bucket %zu (hash of the 5-tuple)",
                            group_id, i);
-                xlate_bucket(ctx, &gm->buckets[i]);
+                xlate_group_bucket(ctx, g, i);
                 break;
             }
             pick -= gm->buckets[i].weight;
@@ -753,7 +1044,7 @@ xlate_group(struct xlate_ctx *ctx, uint32_t group_id)
             if (bucket_live(ctx, &gm->buckets[i])) {
                 trace_note(ctx, "fast-failover group %"PRIu32": bucket %zu is live", group_id,
                            i);
-                xlate_bucket(ctx, &gm->buckets[i]);
+                xlate_group_bucket(ctx, g, i);
                 return;
             }
         }
@@ -893,7 +1184,9 @@ xlate_table(struct xlate_ctx *ctx, uint8_t table_id, bool resubmit)
     /* Fields set by the pipeline (regs, metadata) are zero in the datapath's key, so matching
      * on them in the wildcards is harmless. */
     rule = oftable_lookup(t, &ctx->flow, ctx->wc);
-    t->n_lookup++;
+    if (!ctx->no_side_effects) {
+        t->n_lookup++;
+    }
     ctx->table_id = table_id;
     ctx->depth++;
     ctx->indent += resubmit;
@@ -918,7 +1211,9 @@ xlate_table(struct xlate_ctx *ctx, uint8_t table_id, bool resubmit)
         }
     }
     if (rule) {
-        t->n_matched++;
+        if (!ctx->no_side_effects) {
+            t->n_matched++;
+        }
         if (ctx->n_rule_ids < ARRAY_SIZE(ctx->rule_ids)) {
             ctx->rule_ids[ctx->n_rule_ids++] = rule->id;
         }
@@ -932,6 +1227,39 @@ xlate_table(struct xlate_ctx *ctx, uint8_t table_id, bool resubmit)
     (void) resubmit;
 }
 
+/* Tunnel next hops are learned from ARP and IPv6 neighbour discovery (tnl-route.h): every such
+ * packet gets its own upcall, so the megaflows pin what tells them apart from other traffic. */
+static void
+xlate_snoop_neigh(struct ofproto *ofproto, const struct flow *flow, struct flow *wc,
+                  bool may_learn, bool *learned)
+{
+    wc->dl_type_be = 0xffff;
+    if (flow->dl_type_be == htons(ETH_TYPE_ARP)) {
+        wc->nw_proto = 0xff;
+        wc->nw_src_be = UINT32_MAX;
+        memset(&wc->arp_sha, 0xff, sizeof wc->arp_sha);
+    } else if (flow->dl_type_be == htons(ETH_TYPE_IPV6)) {
+        wc->nw_proto = 0xff;
+        if (flow->nw_proto != 58) {
+            return;
+        }
+        wc->nw_frag |= FLOW_NW_FRAG_LATER;
+        wc->tp_src_be = 0xffff;
+        if (flow->tp_src_be != htons(135) && flow->tp_src_be != htons(136)) {
+            return;
+        }
+        memset(wc->ipv6_src, 0xff, sizeof wc->ipv6_src);
+        memset(wc->nd_target, 0xff, sizeof wc->nd_target);
+        memset(&wc->arp_sha, 0xff, sizeof wc->arp_sha);
+        memset(&wc->arp_tha, 0xff, sizeof wc->arp_tha);
+    } else {
+        return;
+    }
+    if (may_learn && tnl_neigh_snoop(ofproto->name, flow)) {
+        *learned = true;
+    }
+}
+
 int
 ofproto_xlate(struct ofproto *ofproto, const struct ofport *in, const struct flow *flow,
               struct dp_upcall_result *res, bool may_learn, bool *learned, struct ds *trace)
@@ -940,19 +1268,27 @@ ofproto_xlate(struct ofproto *ofproto, const struct ofport *in, const struct flo
 
     memset(&ctx, 0, sizeof ctx);
     ctx.ofproto = ofproto;
+    ctx.root = ofproto;
     ctx.in = in;
     ctx.flow = *flow;
     ctx.flow.in_port = in->ofp_port;
     ctx.base = ctx.flow;
     ctx.wc = &res->wc;
     ctx.out = &res->actions;
-    ctx.may_learn = may_learn;
+    ctx.may_learn = may_learn && learned;
     ctx.learned = learned;
+    ctx.no_side_effects = !learned;
     ctx.trace = trace;
     ofpacts_init(&ctx.action_set);
 
     /* Every translation depends on the ingress port: megaflows always match it. */
     res->wc.in_port = UINT32_MAX;
+    if (ofproto_tnl_active()) {
+        xlate_snoop_neigh(ofproto, flow, &res->wc, may_learn, learned);
+    }
+    if (in->tnl) {
+        ctx.rule_ids[ctx.n_rule_ids++] = in->stats_id | OFPORT_STATS_RX;
+    }
     if (in->config & (OFPPC_PORT_DOWN | OFPPC_NO_RECV)) {
         if (trace) {
             ds_put_format(trace, " port %s is %s (port-mod): dropping what it receives\n",
@@ -973,7 +1309,17 @@ ofproto_xlate(struct ofproto *ofproto, const struct ofport *in, const struct flo
     memset(res->wc.regs, 0, sizeof res->wc.regs);
     res->wc.metadata = 0;
     res->rule_id = ctx.n_rule_ids ? ofproto_rule_combo_id(ctx.rule_ids, ctx.n_rule_ids) : 0;
-    return 0;
+    if (ctx.took_cross) {
+        pthread_mutex_unlock(&ofproto_cross_mutex);
+    }
+    return ctx.cross_failed ? -EBUSY : 0;
+}
+
+int
+ofproto_xlate_revalidate(struct ofproto *ofproto, const struct ofport *in, const struct flow *flow,
+                         struct dp_upcall_result *res)
+{
+    return ofproto_xlate(ofproto, in, flow, res, false, NULL, NULL);
 }
 
 void
@@ -986,6 +1332,7 @@ ofproto_xlate_actions(struct ofproto *ofproto, const struct ofport *in, uint32_t
 
     memset(&ctx, 0, sizeof ctx);
     ctx.ofproto = ofproto;
+    ctx.root = ofproto;
     ctx.in = in;
     ctx.flow = *flow;
     ctx.flow.in_port = in ? in->ofp_port : in_port;
@@ -997,6 +1344,9 @@ ofproto_xlate_actions(struct ofproto *ofproto, const struct ofport *in, uint32_t
     xlate_actions(&ctx, ofpacts, true);
     action_set_execute(&ctx);
     ofpacts_destroy(&ctx.action_set);
+    if (ctx.took_cross) {
+        pthread_mutex_unlock(&ofproto_cross_mutex);
+    }
 }
 
 /* ---- Formatting datapath actions (ofproto/trace). ---- */
@@ -1021,6 +1371,10 @@ ofproto_format_dp_actions(struct ds *s, const struct dp_action *acts, size_t n)
             ds_put_format(s, "%"PRIu32, a->port);
             break;
         case DP_ACTION_USERSPACE:
+            if (a->port == OFPR_TNL_ARP_ || a->port == OFPR_TNL_ND_) {
+                ds_put_cstr(s, "userspace(tunnel_neighbour_request)");    /* ofproto-tnl.h */
+                break;
+            }
             ds_put_format(s, "userspace(controller(reason=%s,table=%u,max_len=%u,"
                           "cookie=%#"PRIx64"))",
                           a->port == OFPR_NO_MATCH ? "no_match" : "action",
@@ -1082,6 +1436,20 @@ ofproto_format_dp_actions(struct ds *s, const struct dp_action *acts, size_t n)
         case DP_ACTION_RECIRC:
             ds_put_format(s, "recirc(%#"PRIx32")", a->port);
             break;
+        case DP_ACTION_CLONE: {
+            size_t body = a->port < n - i - 1 ? a->port : n - i - 1;
+            ds_put_cstr(s, "clone(");
+            ofproto_format_dp_actions(s, &acts[i + 1], body);
+            ds_put_char(s, ')');
+            i += body;
+            break;
+        }
+        case DP_ACTION_TNL_PUSH:
+            dp_tnl_header_format(s, a->port);
+            break;
+        case DP_ACTION_TNL_POP:
+            ds_put_format(s, "tnl_pop(%"PRIu32")", a->port);
+            break;
         default:
             ds_put_format(s, "action%u", a->type);
             break;
@@ -1128,11 +1496,11 @@ ofproto_trace(struct unixctl_conn *conn, int argc, const char *argv[], void *aux
         free(error);
         return;
     }
-    pthread_mutex_lock(&ofproto->mutex);
+    bool cross = ofproto_xlate_lock(ofproto);
     const struct ofport *in = fsr.match.wc.in_port
                               ? ofproto_port_find(ofproto, fsr.match.flow.in_port) : NULL;
     if (!in) {
-        pthread_mutex_unlock(&ofproto->mutex);
+        ofproto_xlate_unlock(ofproto, cross);
         unixctl_command_reply_error(conn, fsr.match.wc.in_port
                                     ? "in_port: no such port on this bridge"
                                     : "the flow must give in_port (e.g. \"in_port=1,...\")");
@@ -1150,7 +1518,7 @@ ofproto_trace(struct unixctl_conn *conn, int argc, const char *argv[], void *aux
                 continue;
             }
             if (sscanf(p, "%2x", &byte) != 1 || !p[1]) {
-                pthread_mutex_unlock(&ofproto->mutex);
+                ofproto_xlate_unlock(ofproto, cross);
                 free(pkt);
                 unixctl_command_reply_error(conn, "PACKET: expected hex bytes (e.g. "
                                             "ffffffffffff0200...)");
@@ -1185,7 +1553,7 @@ ofproto_trace(struct unixctl_conn *conn, int argc, const char *argv[], void *aux
     free(mf);
     ofproto_format_dp_actions(&ds, res->actions.a, res->actions.n);
     ds_put_char(&ds, '\n');
-    pthread_mutex_unlock(&ofproto->mutex);
+    ofproto_xlate_unlock(ofproto, cross);
 
     unixctl_command_reply(conn, ds_cstr(&ds));
     ds_destroy(&rules);

@@ -13,12 +13,15 @@
 #include "lib/unixctl.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "ofproto/classifier.h"
 #include "ofproto/connmgr.h"
 #include "ofproto/mac-learning.h"
 #include "ofproto/ofp-actions.h"
 #include "ofproto/ofp-msgs.h"
 #include "ofproto/ofp-meter.h"
 #include "ofproto/ofproto-meter.h"
+#include "ofproto/ofproto-patch.h"
+#include "ofproto/ofproto-tnl.h"
 #include "ofproto/ofproto-provider.h"
 #include "pmd/dpif-netdev.h"
 
@@ -38,10 +41,10 @@ RB_GENERATE_INTERNAL(rule_id_tree, rule, id_node, rule_id_cmp, static __attribut
 static struct rule_id_tree all_rules = RB_INITIALIZER(&all_rules);
 static uint64_t next_rule_id = 1;
 
-LIST_HEAD(ofproto_list, ofproto);
-static struct ofproto_list all_ofprotos = LIST_HEAD_INITIALIZER(all_ofprotos);
+struct ofproto_list all_ofprotos = LIST_HEAD_INITIALIZER(all_ofprotos);
 
 static void ofport_apply_vlan(struct ofproto *, struct ofport *, const struct port_vlan_cfg *);
+static void group_credit_stats(uint64_t id, uint64_t packets, uint64_t bytes);
 
 /* ---- Rule combinations. ----
  *
@@ -144,6 +147,11 @@ rules_insert(struct ofproto *ofproto, struct rule *rule)
     memmove(&t->rules[lo + 1], &t->rules[lo], (t->n_rules - lo) * sizeof *t->rules);
     t->rules[lo] = rule;
     t->n_rules++;
+    if (!t->cls) {
+        t->cls = classifier_create();
+    }
+    /* Ties go to the lower id: the earlier rule, as in the sorted array. */
+    classifier_insert(t->cls, &rule->match, rule->priority, rule->id, rule);
     ofproto->n_rules++;
     RB_INSERT(rule_id_tree, &all_rules, rule);
 }
@@ -153,6 +161,7 @@ static struct rule *
 rules_remove_at(struct ofproto *ofproto, struct oftable *t, size_t i)
 {
     struct rule *rule = t->rules[i];
+    classifier_remove(t->cls, &rule->match, rule->priority, rule->id);
     memmove(&t->rules[i], &t->rules[i + 1], (t->n_rules - i - 1) * sizeof *t->rules);
     t->n_rules--;
     ofproto->n_rules--;
@@ -163,14 +172,7 @@ rules_remove_at(struct ofproto *ofproto, struct oftable *t, size_t i)
 struct rule *
 oftable_lookup(struct oftable *t, const struct flow *flow, struct flow *wc)
 {
-    for (size_t i = 0; i < t->n_rules; i++) {
-        struct rule *r = t->rules[i];
-        flow_wildcards_or(wc, &r->match.wc);
-        if (match_matches_flow(&r->match, flow)) {
-            return r;
-        }
-    }
-    return NULL;
+    return t->cls ? classifier_lookup(t->cls, flow, wc) : NULL;
 }
 
 /* Whether match A covers match B: every packet B matches, A matches too (OpenFlow 1.3.5 §6.4
@@ -255,15 +257,30 @@ flow_mod_add(struct ofproto *ofproto, const struct ofp_flow_mod *fm, long long n
     size_t old_i = 0;
 
     match_normalize(&m);
-    for (size_t i = 0; i < t->n_rules; i++) {
-        struct rule *r = t->rules[i];
-        if (r->priority != fm->priority) {
+    /* The rules of this priority are t->rules[lo..]: the array is sorted, highest first. */
+    size_t lo = 0, hi = t->n_rules;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (t->rules[mid]->priority > fm->priority) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (!(fm->flags & OFPFF_CHECK_OVERLAP)) {
+        /* The classifier finds an identical rule in one probe (large tables: flow setup). */
+        old = t->cls ? classifier_find_exact(t->cls, &m, fm->priority) : NULL;
+        for (old_i = lo; old && t->rules[old_i] != old; old_i++) {
             continue;
         }
+    }
+    for (size_t i = lo; (fm->flags & OFPFF_CHECK_OVERLAP) && i < t->n_rules
+                        && t->rules[i]->priority == fm->priority; i++) {
+        struct rule *r = t->rules[i];
         if (match_equal(&r->match, &m)) {
             old = r;
             old_i = i;
-        } else if ((fm->flags & OFPFF_CHECK_OVERLAP) && match_overlaps(&r->match, &m)) {
+        } else if (match_overlaps(&r->match, &m)) {
             return flow_mod_error(err, OFPET_FLOW_MOD_FAILED, OFPFMFC_OVERLAP, -EEXIST);
         }
     }
@@ -362,7 +379,7 @@ ofproto_handle_flow_mod(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
         }
     }
     if (n_changed) {
-        dp_netdev_flush_caches(ofproto->dp);
+        dp_netdev_revalidate(ofproto->dp);     /* Only the megaflows it changes go. */
     }
     pthread_mutex_unlock(&ofproto->mutex);
     return error;
@@ -383,6 +400,14 @@ ofproto_credit_stats(uint64_t rule_id, uint64_t packets, uint64_t bytes, long lo
         pthread_mutex_unlock(&combo_mutex);
     }
     for (size_t i = 0; i < n; i++) {
+        if ((ids[i] & (OFGROUP_STATS_BIT | OFPORT_STATS_BIT | COMBO_BIT)) == OFGROUP_STATS_BIT) {
+            group_credit_stats(ids[i], packets, bytes);
+            continue;
+        }
+        if (ids[i] & OFPORT_STATS_BIT && !(ids[i] & COMBO_BIT)) {
+            ofproto_port_credit_stats(ids[i], packets, bytes);     /* Patch/tunnel port. */
+            continue;
+        }
         struct rule key = { .id = ids[i] };
         struct rule *rule = RB_FIND(rule_id_tree, &all_rules, &key);
         if (rule) {         /* Deleted rules simply lose their last counts, as in OVS. */
@@ -478,7 +503,7 @@ ofproto_expire_rules(struct ofproto *ofproto, long long now)
         changed = true;
     }
     if (changed) {
-        dp_netdev_flush_caches(ofproto->dp);
+        dp_netdev_revalidate(ofproto->dp);
     }
     pthread_mutex_unlock(&ofproto->mutex);
 }
@@ -509,6 +534,10 @@ ofproto_port_add(struct ofproto *ofproto, uint32_t ofp_port, uint32_t dp_port, c
     port->name = xstrdup(name);
     port->vlan_mode = PORT_VLAN_TRUNK;
     port->tag = -1;
+    static uint32_t next_uid = 1;
+    port->uid = next_uid++;
+    /* Translations that cross bridges walk every bridge's ports under the cross mutex. */
+    pthread_mutex_lock(&ofproto_cross_mutex);
     pthread_mutex_lock(&ofproto->mutex);
     for (size_t i = 0; i < ofproto->n_vlan_cfgs; i++) {
         if (!strcmp(ofproto->vlan_cfgs[i].name, name)) {
@@ -519,6 +548,7 @@ ofproto_port_add(struct ofproto *ofproto, uint32_t ofp_port, uint32_t dp_port, c
     ofproto->ports[ofproto->n_ports++] = port;
     dp_netdev_flush_caches(ofproto->dp);
     pthread_mutex_unlock(&ofproto->mutex);
+    pthread_mutex_unlock(&ofproto_cross_mutex);
     return 0;
 }
 
@@ -566,14 +596,23 @@ ofproto_port_aux(struct ofproto *ofproto, uint32_t ofp_port)
 void
 ofproto_port_del(struct ofproto *ofproto, uint32_t ofp_port)
 {
+    struct ofport *victim = ofproto_port_find(ofproto, ofp_port);
+    if (victim) {
+        ofproto_port_unlink(victim);    /* Patch peer links (before the mutex: lock order). */
+    }
+    pthread_mutex_lock(&ofproto_cross_mutex);   /* See ofproto_port_add(). */
     pthread_mutex_lock(&ofproto->mutex);
     for (size_t i = 0; i < ofproto->n_ports; i++) {
         struct ofport *port = ofproto->ports[i];
         if (port->ofp_port == ofp_port) {
             ofproto->ports[i] = ofproto->ports[--ofproto->n_ports];
+            if (port->patch_peer || port->tnl) {
+                __atomic_store_n(&ofproto->n_cross, ofproto->n_cross - 1, __ATOMIC_RELAXED);
+            }
             mac_learning_flush_port(ofproto->ml, ofp_port);
             dp_netdev_flush_caches(ofproto->dp);
             pthread_mutex_unlock(&ofproto->mutex);
+            pthread_mutex_unlock(&ofproto_cross_mutex);
             struct ofp_phy_port pp;
             memset(&pp, 0, sizeof pp);
             pp.port_no = ofp_port;
@@ -581,12 +620,15 @@ ofproto_port_del(struct ofproto *ofproto, uint32_t ofp_port)
             pp.state = OFPPS_LINK_DOWN;
             connmgr_send_port_status(ofproto->connmgr, OFPPR_DELETE, &pp);
             free(port->trunks);
+            free(port->patch_peer);
+            ofproto_tnl_port_free(port->tnl);
             free(port->name);
             free(port);
             return;
         }
     }
     pthread_mutex_unlock(&ofproto->mutex);
+    pthread_mutex_unlock(&ofproto_cross_mutex);
 }
 
 /* A bitmap of the 4096 VLANs in VLANS[0..N), or NULL when N is 0. */
@@ -761,6 +803,11 @@ ofproto_get_port_descs(struct ofproto *ofproto, struct ofp_phy_port **portsp)
         pp->port_no = port->ofp_port;
         pp->config = port->config & ~OFPPC_NO_FLOOD;   /* NO_FLOOD is OpenFlow 1.0's only. */
         strlcpy(pp->name, port->name, sizeof pp->name);
+        bool linked;
+        if (ofproto_port_patch_info(ofproto, port->ofp_port, &linked, &pp->hw_addr)) {
+            pp->state = linked ? OFPPS_LIVE : OFPPS_LINK_DOWN;    /* Patch port: no device. */
+            continue;
+        }
         if (port->dp_port == DP_PORT_NONE
             || !dp_netdev_port_get_info(ofproto->dp, port->dp_port, &pp->hw_addr, &up, &speed,
                                         &mtu)) {
@@ -794,6 +841,11 @@ ofproto_get_port_stats(struct ofproto *ofproto, uint32_t port_no, struct ofp_por
         memset(ps, 0xff, sizeof *ps);       /* UINT64_MAX = unavailable. */
         ps->port_no = port->ofp_port;
         ps->duration_sec = ps->duration_nsec = 0;
+        if (ofproto_port_virtual_stats(ofproto, port->ofp_port, &ps->rx_packets, &ps->rx_bytes,
+                                       &ps->tx_packets, &ps->tx_bytes)) {
+            ps->rx_dropped = ps->tx_dropped = ps->rx_errors = ps->tx_errors = 0;
+            continue;       /* Patch or tunnel port: counted by the translations. */
+        }
         if (port->dp_port == DP_PORT_NONE
             || dp_netdev_port_get_stats(ofproto->dp, port->dp_port, &ds)) {
             continue;
@@ -818,143 +870,36 @@ ofproto_get_port_stats(struct ofproto *ofproto, uint32_t port_no, struct ofp_por
     return n;
 }
 
-/* ---- Groups. ---- */
+/* ---- Rules using groups (the groups are in ofproto-group.c). ---- */
 
-struct ofgroup *
-ofproto_group_find(const struct ofproto *ofproto, uint32_t group_id)
+void
+ofproto_delete_rules_using_group(struct ofproto *ofproto, uint32_t group_id)
 {
-    for (size_t i = 0; i < ofproto->n_groups; i++) {
-        if (ofproto->groups[i]->gm.group_id == group_id) {
-            return ofproto->groups[i];
-        }
-    }
-    return NULL;
-}
-
-static bool
-ofpacts_use_group(const struct ofpacts *acts, uint32_t group_id)
-{
-    for (size_t i = 0; i < acts->n; i++) {
-        if (acts->acts[i].type == OFPACT_GROUP
-            && (group_id == OFPG_ALL || acts->acts[i].port == group_id)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static void
-group_free(struct ofgroup *g)
-{
-    ofp_group_mod_destroy(&g->gm);
-    free(g);
-}
-
-/* Copies GM into a new group. */
-static struct ofgroup *
-group_create(const struct ofp_group_mod *gm)
-{
-    struct ofgroup *g = xzalloc(sizeof *g);
-    g->gm = *gm;
-    g->gm.buckets = xcalloc(gm->n_buckets + 1, sizeof *g->gm.buckets);
-    for (size_t i = 0; i < gm->n_buckets; i++) {
-        g->gm.buckets[i] = gm->buckets[i];
-        ofpacts_copy(&g->gm.buckets[i].ofpacts, &gm->buckets[i].ofpacts);
-    }
-    return g;
-}
-
-static int
-group_mod_error(struct ofperr *err, uint16_t code)
-{
-    err->type = OFPET_GROUP_MOD_FAILED;
-    err->code = code;
-    return -EINVAL;
-}
-
-int
-ofproto_handle_group_mod(struct ofproto *ofproto, const struct ofp_group_mod *gm,
-                         struct ofperr *err)
-{
-    if (gm->command != OFPGC_DELETE) {
-        if (gm->group_id > OFPG_MAX) {
-            return group_mod_error(err, OFPGMFC_INVALID_GROUP);
-        }
-        if (gm->type == OFPGT_INDIRECT && gm->n_buckets != 1) {
-            return group_mod_error(err, OFPGMFC_BAD_BUCKET);
-        }
-        for (size_t i = 0; i < gm->n_buckets; i++) {
-            struct match any;
-            match_init_catchall(&any);
-            if (ofpacts_use_group(&gm->buckets[i].ofpacts, OFPG_ALL)) {
-                /* Chaining groups is not supported. */
-                return group_mod_error(err, OFPGMFC_BAD_BUCKET);
-            }
-            if (ofpacts_check(&gm->buckets[i].ofpacts, &any, 0, err)
-                && err->code != OFPBAC_MATCH_INCONSISTENT) {
-                return -EINVAL;
-            }
-        }
-    }
-
-    pthread_mutex_lock(&ofproto->mutex);
-    struct ofgroup *g = ofproto_group_find(ofproto, gm->group_id);
-    int error = 0;
-    switch (gm->command) {
-    case OFPGC_ADD:
-        if (g) {
-            error = group_mod_error(err, OFPGMFC_GROUP_EXISTS);
-            break;
-        }
-        ofproto->groups = xrealloc(ofproto->groups,
-                                   (ofproto->n_groups + 1) * sizeof *ofproto->groups);
-        ofproto->groups[ofproto->n_groups++] = group_create(gm);
-        break;
-    case OFPGC_MODIFY:
-        if (!g) {
-            error = group_mod_error(err, OFPGMFC_UNKNOWN_GROUP);
-            break;
-        }
-        for (size_t i = 0; i < ofproto->n_groups; i++) {
-            if (ofproto->groups[i] == g) {
-                ofproto->groups[i] = group_create(gm);
-            }
-        }
-        group_free(g);
-        break;
-    case OFPGC_DELETE:
-        /* OpenFlow 1.3.5 §6.5: the flows that use a deleted group go with it. */
-        for (int t = 0; t < OFPROTO_N_TABLES; t++) {
-            struct oftable *table = &ofproto->tables[t];
-            for (size_t i = 0; i < table->n_rules;) {
-                struct rule *r = table->rules[i];
-                if (ofpacts_use_group(&r->ofpacts, gm->group_id)) {
-                    rule_send_removed(ofproto, r, OFPRR_DELETE, time_msec());
-                    rule_free(rules_remove_at(ofproto, table, i));
-                } else {
-                    i++;
-                }
-            }
-        }
-        for (size_t i = 0; i < ofproto->n_groups;) {
-            struct ofgroup *x = ofproto->groups[i];
-            if (gm->group_id == OFPG_ALL || x->gm.group_id == gm->group_id) {
-                ofproto->groups[i] = ofproto->groups[--ofproto->n_groups];
-                group_free(x);
+    for (int t = 0; t < OFPROTO_N_TABLES; t++) {
+        struct oftable *table = &ofproto->tables[t];
+        for (size_t i = 0; i < table->n_rules;) {
+            struct rule *r = table->rules[i];
+            if (ofproto_ofpacts_use_group(&r->ofpacts, group_id)) {
+                rule_send_removed(ofproto, r, OFPRR_DELETE, time_msec());
+                rule_free(rules_remove_at(ofproto, table, i));
             } else {
                 i++;
             }
         }
-        break;
-    default:
-        error = group_mod_error(err, OFPGMFC_BAD_COMMAND);
-        break;
     }
-    if (!error) {
-        dp_netdev_flush_caches(ofproto->dp);
+}
+
+/* Credits a group statistics id found in a rule combination (see struct ofgroup). */
+static void
+group_credit_stats(uint64_t id, uint64_t packets, uint64_t bytes)
+{
+    struct ofproto *ofproto;
+
+    LIST_FOREACH(ofproto, &all_ofprotos, node) {
+        if (ofproto_group_credit_stats(ofproto, id, packets, bytes)) {
+            return;
+        }
     }
-    pthread_mutex_unlock(&ofproto->mutex);
-    return error;
 }
 
 static bool
@@ -995,23 +940,6 @@ ofproto_count_rules_using_meter(const struct ofproto *ofproto, uint32_t meter_id
     return n;
 }
 
-static int
-group_cmp(const void *a_, const void *b_)
-{
-    const struct ofgroup *a = *(const struct ofgroup *const *) a_;
-    const struct ofgroup *b = *(const struct ofgroup *const *) b_;
-    return a->gm.group_id < b->gm.group_id ? -1 : a->gm.group_id > b->gm.group_id;
-}
-
-void
-ofproto_collect_groups(struct ofproto *ofproto, ofproto_group_cb *cb, void *aux)
-{
-    qsort(ofproto->groups, ofproto->n_groups, sizeof *ofproto->groups, group_cmp);
-    for (size_t i = 0; i < ofproto->n_groups; i++) {
-        cb(aux, &ofproto->groups[i]->gm);
-    }
-}
-
 /* ---- Packet-out, packet-in, controllers. ---- */
 
 int
@@ -1023,12 +951,12 @@ ofproto_packet_out(struct ofproto *ofproto, const void *packet, size_t len, uint
     struct flow flow;
     int error = 0;
 
-    pthread_mutex_lock(&ofproto->mutex);
+    bool cross = ofproto_xlate_lock(ofproto);
     struct ofport *in = NULL;
     if (in_port != OFPP_CONTROLLER && in_port != OFPP_ANY) {
         in = ofproto_port_find(ofproto, in_port);
         if (!in) {
-            pthread_mutex_unlock(&ofproto->mutex);
+            ofproto_xlate_unlock(ofproto, cross);
             free(res);
             err->type = OFPET_BAD_REQUEST;
             err->code = OFPBRC_BAD_PORT;
@@ -1038,7 +966,7 @@ ofproto_packet_out(struct ofproto *ofproto, const void *packet, size_t len, uint
     }
     flow_extract(packet, len, in_dp == DP_PORT_NONE ? 0 : in_dp, &flow);
     ofproto_xlate_actions(ofproto, in, in_port, &flow, ofpacts, res);
-    pthread_mutex_unlock(&ofproto->mutex);
+    ofproto_xlate_unlock(ofproto, cross);
     if (res->actions.n) {
         error = dp_netdev_execute(ofproto->dp, packet, len, in_dp, res->actions.a,
                                   res->actions.n);
@@ -1073,7 +1001,7 @@ ofproto_port_mod(struct ofproto *ofproto, uint32_t port_no, uint32_t config, uin
     if (changed) {
         VLOG_INFO("bridge %s: port %s: config 0x%"PRIx32" -> 0x%"PRIx32, ofproto->name, name,
                   old, port->config);
-        dp_netdev_flush_caches(ofproto->dp);
+        dp_netdev_revalidate(ofproto->dp);
     }
     pthread_mutex_unlock(&ofproto->mutex);
     if (changed) {
@@ -1098,8 +1026,27 @@ static void
 ofproto_packet_in_cb(const struct dp_packet_in *dpi)
 {
     struct ofport *port = dpi->port_aux;
-    if (!port) {
+    if (dpi->reason == OFPR_TNL_ARP_ || dpi->reason == OFPR_TNL_ND_) {
+        /* A tunnel's next hop has no neighbour entry yet (ofproto-tnl.h). */
+        if (dpi->reason == OFPR_TNL_ARP_) {
+            ofproto_tnl_send_arp((uint32_t) be64toh(dpi->cookie_be));
+        } else {
+            ofproto_tnl_send_nd((unsigned) be64toh(dpi->cookie_be));
+        }
         return;
+    }
+    if (dpi->in_uid && (!port || ofproto_tnl_is_vport(port) || port->uid != dpi->in_uid)) {
+        /* The pipeline crossed a patch port or came through a tunnel: find its port. */
+        struct ofproto *o;
+        port = NULL;
+        LIST_FOREACH(o, &all_ofprotos, node) {
+            for (size_t i = 0; i < o->n_ports && !port; i++) {
+                port = o->ports[i]->uid == dpi->in_uid ? o->ports[i] : NULL;
+            }
+        }
+    }
+    if (!port || ofproto_tnl_is_vport(port)) {
+        return;     /* Its port is gone meanwhile. */
     }
     struct ofproto *ofproto = port->ofproto;
     size_t n = dpi->len;
@@ -1239,14 +1186,32 @@ ofproto_upcall(void *port_aux, const struct flow *flow, const void *packet, size
     struct ofproto *ofproto = in->ofproto;
     bool learned = false;
 
+    if (ofproto_tnl_is_vport(port_aux)) {
+        return ofproto_tnl_receive(port_aux, flow, res, true);  /* Decapsulated (ofproto-tnl.h). */
+    }
     (void) packet;
     (void) len;
-    pthread_mutex_lock(&ofproto->mutex);
+    bool cross = ofproto_xlate_lock(ofproto);
     int error = ofproto_xlate(ofproto, in, flow, res, true, &learned, NULL);
     if (learned) {
         dp_netdev_flush_caches(ofproto->dp);
     }
-    pthread_mutex_unlock(&ofproto->mutex);
+    ofproto_xlate_unlock(ofproto, cross);
+    return error;
+}
+
+int
+ofproto_revalidate(void *port_aux, const struct flow *key, struct dp_upcall_result *res)
+{
+    struct ofport *in = port_aux;
+    struct ofproto *ofproto = in->ofproto;
+
+    if (ofproto_tnl_is_vport(port_aux)) {
+        return ofproto_tnl_receive(port_aux, key, res, false);     /* Decapsulated packets. */
+    }
+    bool cross = ofproto_xlate_lock(ofproto);
+    int error = ofproto_xlate_revalidate(ofproto, in, key, res);
+    ofproto_xlate_unlock(ofproto, cross);
     return error;
 }
 
@@ -1287,7 +1252,10 @@ ofproto_create(const char *name, uint64_t dpid, struct dp_netdev *dp)
 
     dp_netdev_set_packet_in_cb(dp, ofproto_packet_in_cb);
     dp_netdev_set_meter_cb(dp, ofproto_meter_cb);
+    dp_netdev_set_revalidate_cb(dp, ofproto_revalidate);
+    pthread_mutex_lock(&ofproto_cross_mutex);
     LIST_INSERT_HEAD(&all_ofprotos, ofproto, node);
+    pthread_mutex_unlock(&ofproto_cross_mutex);
     VLOG_INFO("bridge %s: created (datapath id %016" PRIx64 ")", name, dpid);
     return ofproto;
 }
@@ -1298,7 +1266,12 @@ ofproto_destroy(struct ofproto *ofproto)
     if (!ofproto) {
         return;
     }
+    for (size_t i = 0; i < ofproto->n_ports; i++) {
+        ofproto_port_unlink(ofproto->ports[i]);     /* Patch peers in other bridges. */
+    }
+    pthread_mutex_lock(&ofproto_cross_mutex);
     LIST_REMOVE(ofproto, node);
+    pthread_mutex_unlock(&ofproto_cross_mutex);
     connmgr_destroy(ofproto->connmgr);
     pthread_mutex_lock(&ofproto->mutex);
     for (int t = 0; t < OFPROTO_N_TABLES; t++) {
@@ -1307,17 +1280,17 @@ ofproto_destroy(struct ofproto *ofproto)
             rule_free(rules_remove_at(ofproto, table, table->n_rules - 1));
         }
         free(table->rules);
+        classifier_destroy(table->cls);
     }
     for (size_t i = 0; i < ofproto->n_ports; i++) {
         free(ofproto->ports[i]->trunks);
+        free(ofproto->ports[i]->patch_peer);
+        ofproto_tnl_port_free(ofproto->ports[i]->tnl);
         free(ofproto->ports[i]->name);
         free(ofproto->ports[i]);
     }
     free(ofproto->flood_vlans);
-    for (size_t i = 0; i < ofproto->n_groups; i++) {
-        group_free(ofproto->groups[i]);
-    }
-    free(ofproto->groups);
+    ofproto_groups_destroy(ofproto);
     ofproto_meters_destroy(ofproto);
     for (size_t i = 0; i < ofproto->n_vlan_cfgs; i++) {
         free(ofproto->vlan_cfgs[i].name);
@@ -1347,6 +1320,34 @@ ofproto_dpid(const struct ofproto *ofproto)
     return ofproto->dpid;
 }
 
+/* Notices link changes of the ports' devices (once a second): fast-failover groups watch them
+ * (ofproto-xlate.c bucket_live()), so a change flushes the cached translations, and controllers
+ * get a port status. */
+static void
+ofproto_poll_links(struct ofproto *ofproto)
+{
+    for (size_t i = 0; i < ofproto->n_ports; i++) {
+        struct ofport *port = ofproto->ports[i];
+        struct eth_addr mac;
+        uint32_t speed;
+        uint16_t mtu;
+        bool up = false;
+
+        if (port->dp_port == DP_PORT_NONE
+            || !dp_netdev_port_get_info(ofproto->dp, port->dp_port, &mac, &up, &speed, &mtu)
+            || port->link_down == !up) {
+            continue;
+        }
+        VLOG_INFO("bridge %s: port %s: link is %s", ofproto->name, port->name,
+                  up ? "up" : "down");
+        pthread_mutex_lock(&ofproto->mutex);
+        port->link_down = !up;
+        dp_netdev_flush_caches(ofproto->dp);
+        pthread_mutex_unlock(&ofproto->mutex);
+        send_port_status(ofproto, port->ofp_port, OFPPR_MODIFY, port->name);
+    }
+}
+
 void
 ofproto_run(struct ofproto *ofproto)
 {
@@ -1356,6 +1357,7 @@ ofproto_run(struct ofproto *ofproto)
     ofproto_run_fail_open(ofproto, now);
     if (now >= ofproto->next_expire) {
         ofproto_expire_rules(ofproto, now);
+        ofproto_poll_links(ofproto);
         ofproto->next_expire = now + 1000;
     }
 }

@@ -3,7 +3,8 @@
  * translation of a flow through them into datapath actions (xlate, ofproto-xlate.c) including
  * NORMAL (MAC learning per VLAN, access/trunk ports), packet-in/packet-out, and its controllers'
  * fail mode.
- * Meters (their table, token buckets and the datapath's meter callback) are in ofproto-meter.h.
+ * Meters (their table, token buckets and the datapath's meter callback) are in ofproto-meter.h,
+ * groups in ofproto-group.c, bundle commits in ofproto-bundle.h.
  * The private structures are in ofproto-provider.h.
  *
  * Relationship to neighbours:
@@ -90,6 +91,11 @@ size_t ofproto_get_port_stats(struct ofproto *, uint32_t port_no, struct ofp_por
 struct dp_upcall_result;
 int ofproto_upcall(void *port_aux, const struct flow *flow, const void *packet, size_t len,
                    struct dp_upcall_result *result);
+/* The revalidator's re-translation (dp_revalidate_cb, installed on the datapath by
+ * ofproto_create()): ofproto_upcall() for the masked key KEY of a cached megaflow, without side
+ * effects (no MAC learning, no table counters). PMD threads (or any thread not holding the
+ * ofproto mutex). */
+int ofproto_revalidate(void *port_aux, const struct flow *key, struct dp_upcall_result *result);
 void ofproto_credit_stats(uint64_t rule_id, uint64_t packets, uint64_t bytes, long long used);
 /* The ofproto port context to pass as PORT_AUX when adding OFP_PORT to the datapath; valid until
  * ofproto_port_del(). Returns NULL if the port does not exist. */
@@ -107,6 +113,12 @@ int ofproto_handle_group_mod(struct ofproto *, const struct ofp_group_mod *, str
 /* Calls CB for each group, in id order (group descriptions). */
 typedef void ofproto_group_cb(void *aux, const struct ofp_group_mod *);
 void ofproto_collect_groups(struct ofproto *, ofproto_group_cb *cb, void *aux);
+/* Calls CB with the statistics of group GROUP_ID (OFPG_ALL: of each group, in id order; an unknown
+ * id: none). Packets are counted when their megaflow's counters reach ofproto (every 250 ms). */
+struct ofp_group_stats;
+typedef void ofproto_group_stats_cb(void *aux, const struct ofp_group_stats *);
+void ofproto_collect_group_stats(struct ofproto *, uint32_t group_id, ofproto_group_stats_cb *cb,
+                                 void *aux);
 
 /* OpenFlow packet-out (OpenFlow 1.3.5 §7.3.7): translates OFPACTS (an apply-action list;
  * output:TABLE runs the pipeline) for the LEN-byte frame PACKET as if received on IN_PORT

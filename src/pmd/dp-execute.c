@@ -2,6 +2,7 @@
  * dp-execute — packet-rewriting datapath actions. See pmd/dp-execute.h.
  */
 #include "pmd/dp-execute.h"
+#include "pmd/dp-tunnel.h"
 
 #include <string.h>
 
@@ -260,6 +261,13 @@ dp_execute_modify(struct rte_mbuf *m, const struct dp_action *a)
     struct pkt_layers l;
 
     switch ((enum dp_action_type) a->type) {
+    case DP_ACTION_TNL_PUSH: {
+        const struct dp_tnl_header *h = dp_tnl_header_get(a->port);
+        if (!h) {
+            return DP_EXEC_OK;
+        }
+        return dp_tnl_push(m, h) ? DP_EXEC_NO_ROOM : DP_EXEC_OK;
+    }
     case DP_ACTION_PUSH_VLAN: {
         if (len < 12) {
             return DP_EXEC_OK;

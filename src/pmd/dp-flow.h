@@ -6,6 +6,9 @@
  * removing it from its EMC and dpcls (a flush on a cache-generation change removes everything).
  * Statistics are updated by the owning PMD only and may be read racily by the main thread.
  * Idle megaflows (other_config:max-idle) and those over flow-limit are aged out by their PMD.
+ * When the OpenFlow tables change, the revalidator (dpif-netdev.h) re-translates each megaflow on
+ * its PMD and keeps it, rewrites its actions in place (same mask, at most alloc_actions actions),
+ * or marks it dead and removes it.
  *
  * Datapath actions are a flat array executed in order; an empty array means drop.
  */
@@ -43,6 +46,17 @@ enum dp_action_type {
     DP_ACTION_SET_L4_DST,  /* u.be16 */
     DP_ACTION_METER,       /* Apply OpenFlow meter 'arg' (the packet may be dropped: counted). */
     DP_ACTION_RECIRC,      /* Re-inject the packet into the datapath with recirc id 'arg'. */
+    DP_ACTION_CLONE,       /* Run the next 'arg' actions on a copy of the packet, then go on with
+                              the packet as it was after them (tunnel push plus the underlay's
+                              outputs leave the inner packet intact for later actions). */
+    DP_ACTION_TNL_PUSH,    /* Prepend the prebuilt tunnel header number 'arg' (pmd/dp-tunnel.h),
+                              filling lengths, IPv4 id and checksum, UDP source port (a hash of
+                              the inner flow) and checksum per packet. */
+    DP_ACTION_TNL_POP,     /* Validate and strip the outer headers of a tunnel packet, set the
+                              flow's tunnel metadata (tun_id, tun_src, tun_dst) and re-inject the
+                              inner packet with in_port = tunnel port 'arg' (pmd/dp-tunnel.h). A
+                              packet that is not a valid tunnel packet is dropped (counted as
+                              malformed). */
 };
 
 struct dp_action {
@@ -64,7 +78,9 @@ struct dp_action {
             uint8_t table_id;
             uint8_t pad;
             uint16_t max_len;   /* Bytes of the packet to send up; 0xffff = all. */
-            uint32_t pad2;
+            uint32_t in_uid;    /* The pipeline's ingress port (ofport uid) when it is not
+                                   the datapath's (after a patch or tunnel), else 0; passed
+                                   on in struct dp_packet_in. */
             uint64_t cookie;    /* Network order. */
         } userspace;
     } u;
@@ -115,6 +131,10 @@ struct dp_flow {
     uint64_t rule_id;       /* OpenFlow rule the actions came from (for its counters), 0 = none. */
     uint64_t pushed_packets;/* Part of n_packets already credited to the rule. */
     uint64_t pushed_bytes;
+    uint64_t reval_seq;     /* Revalidation sequence its actions are known good for (the
+                               datapath's reval_seq read before the translation; dpif-netdev.h). */
+    uint32_t alloc_actions; /* Room in actions[] (a revalidation may rewrite them in place). */
+    uint32_t pmd_idx;       /* Position in its PMD's dense array of megaflows (dpif-netdev). */
 
     /* Everything a cache hit touches, in one cache line with the first action. */
     _Alignas(64) uint64_t n_packets;

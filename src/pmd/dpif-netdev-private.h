@@ -37,6 +37,7 @@
 #define OVER_LIMIT_MAX_IDLE_MSEC 100
 #define AGE_INTERVAL_MSEC 500     /* How often a PMD looks for idle megaflows (a full walk). */
 #define AGE_MAX_PER_PASS 4096     /* Megaflows removed per aging pass, at most (bounded work). */
+#define PUSH_SLICE 2048           /* Megaflows whose counters are pushed per control check. */
 #define PI_RING_SIZE 1024         /* Packet-ins queued per PMD. */
 #define MAIN_PI_MAX 256           /* Packet-ins queued by dp_netdev_execute(). */
 #define RECIRC_MAX_DEPTH 6
@@ -45,6 +46,12 @@
 #define EMC_BYPASS_BATCHES 65536  /* ...for this many batches (about 2M packets). */
 #define SYSCALL_RXQ_EVERY 32      /* Poll tap (system call) queues once per this many loops. */
 #define OFPR_INVALID_TTL_ 2       /* OpenFlow 1.3.5 §7.4.1 ofp_packet_in_reason. */
+#define REVAL_SLICE 256           /* Megaflows re-translated per PMD loop iteration, at most. */
+#define REVAL_FLUSH_ABOVE 200000  /* A PMD holding more megaflows flushes instead (see
+                                     docs/performance.md, "Revalidation"). */
+#define DEFAULT_UPCALL_RATE 200000 /* Upcalls per second per PMD (other_config:upcall-rate). */
+#define UPCALL_BURST_MSEC 10      /* Token bucket depth: this many ms of upcall-rate. */
+#define UPCALLS_PER_BATCH PMD_BURST /* Upcalls per rx batch, at most (misses past it drop). */
 
 /* ---- Types. ---- */
 
@@ -109,6 +116,11 @@ enum pmd_stat {
     PMD_STAT_ITERATIONS,            /* Poll loop iterations. */
     PMD_STAT_BUSY_ITERATIONS,       /* Iterations that received packets. */
     PMD_STAT_RX_BATCHES,            /* Non-empty rx bursts. */
+    PMD_STAT_REVAL_CHECKED,         /* Megaflows re-translated by the revalidator. */
+    PMD_STAT_REVAL_UPDATED,         /* ...whose actions were rewritten in place. */
+    PMD_STAT_REVAL_DELETED,         /* ...that were removed (mask or translation changed). */
+    PMD_STAT_REVAL_PASSES,          /* Revalidation passes completed. */
+    PMD_STAT_UPCALL_LIMITED,        /* Misses dropped by the upcall rate/batch bound. */
     PMD_N_STATS
 };
 
@@ -139,6 +151,7 @@ struct pmd_thread {
     unsigned n_pending_rxqs;
     uint64_t reload_done;           /* __atomic: last reload_seq acted on. */
     uint64_t gen_done;              /* __atomic: last cache_gen fully applied (sync_caches). */
+    uint64_t reval_done;            /* __atomic: last dp->reval_seq fully revalidated. */
 
     /* Private to the PMD thread. */
     struct pmd_rxq *rxqs;
@@ -147,6 +160,12 @@ struct pmd_thread {
     uint64_t cache_gen;
     struct emc_cache *emc;
     struct dpcls *cls;
+    /* Every megaflow in 'cls', densely (dp_flow.pmd_idx is its index): walked in bounded slices
+     * for counters, aging and revalidation instead of iterating the classifier's hash tables. */
+    struct dp_flow **flows;
+    size_t n_flows, alloc_flows;
+    size_t push_pos;                /* Next megaflow of the counter push in progress. */
+    bool push_active;
     struct pmd_txbuf *txbufs;       /* [DP_MAX_PORTS] */
     uint32_t *touched;              /* Ports with pending output. */
     unsigned n_touched;
@@ -170,6 +189,21 @@ struct pmd_thread {
 
     struct dp_upcall_result upcall_res;   /* PMD-private scratch for upcalls (large). */
 
+    /* Revalidation pass in progress (PMD-private; dpif-netdev-reval.c). 'reval_flows' holds the
+     * megaflows still to check, [reval_pos, n_reval); 'grave' the ones removed from the
+     * classifier this pass, freed once the EMC has been swept of them at the end of the pass. */
+    bool reval_active;
+    uint64_t reval_target;          /* dp->reval_seq the pass brings every megaflow up to. */
+    struct dp_flow **reval_flows;
+    size_t n_reval, reval_pos, alloc_reval;
+    struct dp_flow **grave;
+    size_t n_grave, alloc_grave;
+
+    /* Upcall token bucket (PMD-private): tokens are upcalls, refilled at dp->upcall_rate. */
+    uint64_t upcall_tokens_milli;   /* Tokens x 1000. */
+    uint64_t upcall_refill_tsc;     /* rte_rdtsc() of the last refill. */
+    unsigned batch_upcalls;         /* Upcalls in the current rx batch. */
+
     uint64_t stats[PMD_N_STATS];
     uint64_t stats_base[PMD_N_STATS];  /* Main thread: values at the last pmd-stats-clear. */
 };
@@ -188,6 +222,9 @@ struct dp_netdev {
     uint32_t max_idle;              /* __atomic, msec. */
     enum rxq_assign rxq_assign;     /* Main thread, under mutex. */
     dp_upcall_cb *upcall_cb;
+    dp_revalidate_cb *revalidate_cb;
+    uint64_t reval_seq;             /* __atomic: moves on every dp_netdev_revalidate(). */
+    uint32_t upcall_rate;           /* __atomic: upcalls per second per PMD, 0 = unlimited. */
     dp_stats_cb *stats_cb;
     dp_meter_cb *meter_cb;
     dp_packet_in_cb *packet_in_cb;
@@ -218,6 +255,25 @@ port_drop(struct dp_port *port, enum dp_drop_reason r, uint64_t n)
  * publishes the poll lists and waits up to RELOAD_TIMEOUT_MSEC for every PMD to take its own
  * (dpif-netdev-rxq.c). Main thread, holding dp->mutex. */
 void dp_reload_pmds(struct dp_netdev *);
+
+/* Revalidator (dpif-netdev-reval.c), PMD thread only. pmd_reval_run() starts a pass when
+ * dp->reval_seq moved, or re-translates up to REVAL_SLICE megaflows of the pass in progress, and
+ * when the pass is complete publishes reval_done. pmd_reval_abort() forgets the pass (after a
+ * flush: every megaflow is gone) and frees the graveyard; call it before freeing megaflows. */
+void pmd_reval_run(struct pmd_thread *);
+void pmd_reval_abort(struct pmd_thread *);
+/* Credits every megaflow's counters, aborts a revalidation pass, empties the EMC and the
+ * classifier (dpif-netdev.c). PMD thread. */
+void pmd_flush_flows(struct pmd_thread *);
+/* Removes FLOW from the classifier and the dense array (not from the EMC; not freed). */
+void pmd_remove_flow(struct pmd_thread *, struct dp_flow *);
+/* Credits FLOW's counters to its rule and frees it; it must be in neither the classifier nor
+ * the EMC any more (dpif-netdev.c). PMD_ is the owning struct pmd_thread *. */
+void pmd_free_flow(struct dp_flow *, void *pmd_);
+/* Credits FLOW's counter deltas to its rule through the stats ring (dpif-netdev.c). */
+void pmd_push_flow_stats(struct dp_flow *, void *pmd_);
+/* Whether the actions in RES are all DP_ACTION_OUTPUT (the fast path). */
+bool dp_actions_output_only(const struct dp_action *, uint32_t n);
 
 /* Formats datapath actions (dpif-netdev-show.c). */
 void dp_format_actions(struct ds *, const struct dp_action *, uint32_t n);

@@ -15,6 +15,7 @@
 #include "lib/unixctl.h"
 #include "lib/vlog.h"
 #include "pmd/dpif-netdev-private.h"
+#include "pmd/dp-tunnel.h"
 
 VLOG_DEFINE_THIS_MODULE(dpif_netdev_show);
 
@@ -96,6 +97,20 @@ dp_format_actions(struct ds *ds, const struct dp_action *a, uint32_t n)
         case DP_ACTION_RECIRC:
             ds_put_format(ds, "recirc(0x%" PRIx32 ")", a[i].port);
             break;
+        case DP_ACTION_CLONE: {     /* Tunnels (pmd/dp-tunnel.h). */
+            uint32_t body = a[i].port < n - i - 1 ? a[i].port : n - i - 1;
+            ds_put_cstr(ds, "clone(");
+            dp_format_actions(ds, &a[i + 1], body);
+            ds_put_char(ds, ')');
+            i += body;
+            break;
+        }
+        case DP_ACTION_TNL_PUSH:
+            dp_tnl_header_format(ds, a[i].port);
+            break;
+        case DP_ACTION_TNL_POP:
+            ds_put_format(ds, "tnl_pop(%" PRIu32 ")", a[i].port);
+            break;
         default:
             ds_put_format(ds, "unknown(%u)", a[i].type);
             break;
@@ -157,6 +172,8 @@ dp_netdev_pmd_stats_show(struct dp_netdev *dp, struct ds *ds)
         ds_put_format(ds, "  miss with failed upcall: %" PRIu64 "\n", fail);
         ds_put_format(ds, "  miss not installed (flow limit or no memory): %" PRIu64 "\n",
                       pmd_stat(pmd, PMD_STAT_NOT_INSTALLED));
+        ds_put_format(ds, "  miss dropped by the upcall rate limit: %" PRIu64 "\n",
+                      pmd_stat(pmd, PMD_STAT_UPCALL_LIMITED));
         ds_put_format(ds, "  avg. packets per output batch: %.2f\n",
                       batches ? (double) txp / (double) batches : 0.0);
         ds_put_format(ds, "  idle cycles: %" PRIu64 " (%.2f%%)\n", idle,
@@ -174,6 +191,11 @@ dp_netdev_pmd_stats_show(struct dp_netdev *dp, struct ds *ds)
                       pmd_stat(pmd, PMD_STAT_AGED));
         ds_put_format(ds, "  emc bypassed (hit rate below 1/%d): %" PRIu64 " times\n",
                       EMC_MIN_HIT_INV, pmd_stat(pmd, PMD_STAT_EMC_BYPASSES));
+        ds_put_format(ds, "  revalidation: %" PRIu64 " passes, %" PRIu64 " megaflows checked, %"
+                      PRIu64 " updated, %" PRIu64 " deleted\n",
+                      pmd_stat(pmd, PMD_STAT_REVAL_PASSES), pmd_stat(pmd, PMD_STAT_REVAL_CHECKED),
+                      pmd_stat(pmd, PMD_STAT_REVAL_UPDATED),
+                      pmd_stat(pmd, PMD_STAT_REVAL_DELETED));
     }
     if (!dp->n_pmds) {
         ds_put_cstr(ds, "no pmd threads\n");
@@ -199,7 +221,10 @@ dp_netdev_pmd_stats_show_json(struct dp_netdev *dp, struct ds *ds)
                       ",\"idle_cycles\":%" PRIu64 ",\"processing_cycles\":%" PRIu64
                       ",\"avg_processing_cycles_per_packet\":%.2f,\"megaflows\":%zu"
                       ",\"cache_flushes\":%" PRIu64 ",\"megaflows_aged_out\":%" PRIu64
-                      ",\"emc_bypasses\":%" PRIu64 "}",
+                      ",\"emc_bypasses\":%" PRIu64 ",\"upcalls_rate_limited\":%" PRIu64
+                      ",\"revalidation_passes\":%" PRIu64 ",\"megaflows_revalidated\":%" PRIu64
+                      ",\"megaflows_revalidated_updated\":%" PRIu64
+                      ",\"megaflows_revalidated_deleted\":%" PRIu64 "}",
                       i ? "," : "", pmd->core_id,
                       (int) rte_lcore_to_socket_id(rte_get_main_lcore()), rx,
                       pmd_stat(pmd, PMD_STAT_EMC_HIT), mf,
@@ -210,7 +235,11 @@ dp_netdev_pmd_stats_show_json(struct dp_netdev *dp, struct ds *ds)
                               : 0.0,
                       idle, busy, rx ? (double) busy / (double) rx : 0.0, dpcls_count(pmd->cls),
                       pmd_stat(pmd, PMD_STAT_FLUSHES), pmd_stat(pmd, PMD_STAT_AGED),
-                      pmd_stat(pmd, PMD_STAT_EMC_BYPASSES));
+                      pmd_stat(pmd, PMD_STAT_EMC_BYPASSES),
+                      pmd_stat(pmd, PMD_STAT_UPCALL_LIMITED),
+                      pmd_stat(pmd, PMD_STAT_REVAL_PASSES), pmd_stat(pmd, PMD_STAT_REVAL_CHECKED),
+                      pmd_stat(pmd, PMD_STAT_REVAL_UPDATED),
+                      pmd_stat(pmd, PMD_STAT_REVAL_DELETED));
     }
     ds_put_cstr(ds, "]\n");
 }

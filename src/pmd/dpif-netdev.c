@@ -25,6 +25,7 @@
 #include "lib/poll-loop.h"
 #include "lib/vlog.h"
 #include "pmd/dp-execute.h"
+#include "pmd/dp-tunnel.h"
 #include "pmd/dpcls.h"
 #include "pmd/emc.h"
 #include "pmd/netdev-dpdk.h"
@@ -47,7 +48,7 @@ dp_drop_reason_string(enum dp_drop_reason r)
 }
 
 /* ---- PMD thread: helpers. ---- */
-static void
+void
 pmd_push_flow_stats(struct dp_flow *flow, void *pmd_)
 {
     struct pmd_thread *pmd = pmd_;
@@ -70,19 +71,64 @@ pmd_push_flow_stats(struct dp_flow *flow, void *pmd_)
     flow->pushed_bytes = flow->n_bytes;
 }
 
-static void
+void
 pmd_free_flow(struct dp_flow *flow, void *pmd_)
 {
     pmd_push_flow_stats(flow, pmd_);
     rte_free(flow);
 }
 
-/* Removes every megaflow (after crediting its counters). */
+void
+pmd_remove_flow(struct pmd_thread *pmd, struct dp_flow *flow)
+{
+    dpcls_remove(pmd->cls, flow);
+    struct dp_flow *last = pmd->flows[--pmd->n_flows];
+    pmd->flows[flow->pmd_idx] = last;       /* A push in progress may skip LAST once. */
+    last->pmd_idx = flow->pmd_idx;
+}
+
+/* Adds FLOW to the classifier and the dense array. Returns 0 or -errno (FLOW not added). */
+static int
+pmd_add_flow(struct pmd_thread *pmd, struct dp_flow *flow)
+{
+    if (pmd->n_flows == pmd->alloc_flows) {
+        size_t n = pmd->alloc_flows ? 2 * pmd->alloc_flows : 1024;
+        struct dp_flow **p = realloc(pmd->flows, n * sizeof *p);
+        if (!p) {
+            return -ENOMEM;
+        }
+        pmd->flows = p;
+        pmd->alloc_flows = n;
+    }
+    int err = dpcls_insert(pmd->cls, flow);
+    if (!err) {
+        flow->pmd_idx = (uint32_t) pmd->n_flows;
+        pmd->flows[pmd->n_flows++] = flow;
+    }
+    return err;
+}
+
+/* Pushes the counters of up to PUSH_SLICE megaflows of the round in progress (bounded work). */
 static void
+pmd_push_stats_slice(struct pmd_thread *pmd)
+{
+    size_t end = RTE_MIN(pmd->push_pos + PUSH_SLICE, pmd->n_flows);
+    for (size_t i = pmd->push_pos; i < end; i++) {
+        pmd_push_flow_stats(pmd->flows[i], pmd);
+    }
+    pmd->push_pos = end;
+    pmd->push_active = end < pmd->n_flows;
+}
+
+/* Removes every megaflow (after crediting its counters). */
+void
 pmd_flush_flows(struct pmd_thread *pmd)
 {
+    pmd_reval_abort(pmd);
     emc_flush(pmd->emc);
     dpcls_flush(pmd->cls, pmd_free_flow, pmd);
+    pmd->n_flows = 0;
+    pmd->push_active = false;
     pmd_stat_add(pmd, PMD_STAT_FLUSHES, 1);
     coverage_inc(COVERAGE_pmd_cache_flush);
 }
@@ -148,6 +194,42 @@ pmd_output(struct pmd_thread *pmd, uint32_t p, struct rte_mbuf *m, struct dp_por
     tb->pkts[tb->n++] = m;
 }
 
+/* Queues the N packets PKTS for datapath port P (the fast path for a run of packets of one
+ * single-output megaflow: the port is looked up once for the run). */
+static inline void
+pmd_output_bulk(struct pmd_thread *pmd, uint32_t p, struct rte_mbuf **pkts, unsigned n,
+                struct dp_port *in_port)
+{
+    struct dp_port *out = p < DP_MAX_PORTS ? __atomic_load_n(&pmd->dp->ports[p], __ATOMIC_RELAXED)
+                                           : NULL;
+    if (unlikely(!out)) {
+        port_drop(in_port, DP_DROP_NO_PORT, n);
+        rte_pktmbuf_free_bulk(pkts, n);
+        return;
+    }
+    if (unlikely(!__atomic_load_n(&out->link_up, __ATOMIC_RELAXED))) {
+        port_drop(out, DP_DROP_LINK_DOWN, n);
+        rte_pktmbuf_free_bulk(pkts, n);
+        return;
+    }
+    struct pmd_txbuf *tb = &pmd->txbufs[p];
+    if (!tb->n) {
+        pmd->touched[pmd->n_touched++] = p;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (unlikely(tb->n == PMD_BURST)) {
+            uint16_t sent = netdev_dpdk_send(out->dev, pmd->index, tb->pkts, tb->n);
+            if (sent < tb->n) {
+                port_drop(out, DP_DROP_TX_FAILED, tb->n - sent);
+            }
+            pmd_stat_add(pmd, PMD_STAT_TX_BATCHES, 1);
+            pmd_stat_add(pmd, PMD_STAT_TX_PACKETS, tb->n);
+            tb->n = 0;
+        }
+        tb->pkts[tb->n++] = pkts[i];
+    }
+}
+
 /* ---- Action execution (PMD threads and, for packet-out, the main thread). ---- */
 
 /* A packet sent to userspace: the header and the bytes, in one malloc'd block. */
@@ -166,6 +248,8 @@ struct exec_ctx {
 
 static void pmd_recirc(struct pmd_thread *, struct rte_mbuf *, struct dp_port *in_port,
                        uint32_t recirc_id, unsigned depth);
+static void exec_tnl_pop(const struct exec_ctx *, struct rte_mbuf *, uint32_t vport,
+                         unsigned depth);
 static void main_recirc(const struct exec_ctx *, struct rte_mbuf *, uint32_t recirc_id,
                         unsigned depth);
 
@@ -207,6 +291,7 @@ exec_userspace(const struct exec_ctx *ctx, struct rte_mbuf *m, const struct dp_a
         msg->pi.table_id = a->u.userspace.table_id;
         msg->pi.max_len = a->u.userspace.max_len;
         msg->pi.cookie_be = a->u.userspace.cookie;
+        msg->pi.in_uid = a->u.userspace.in_uid;
     } else {
         msg->pi.max_len = UINT16_MAX;
     }
@@ -312,6 +397,37 @@ exec_actions(const struct exec_ctx *ctx, struct rte_mbuf *m, const struct dp_act
                 main_recirc(ctx, m, a->port, depth + 1);
             }
             return;     /* Recirculation ends the action list, as in OVS. */
+        case DP_ACTION_CLONE:
+        case DP_ACTION_TNL_POP: {
+            /* CLONE: the next a->port actions run on a copy (on M itself when nothing follows).
+             * TNL_POP: the inner packet is re-injected (pmd/dp-tunnel.h); actions after it still
+             * get the packet, so then a copy is popped. */
+            uint32_t body = a->type == DP_ACTION_TNL_POP ? 0
+                            : a->port < n - i - 1 ? a->port : n - i - 1;
+            if (i + 1 + body >= n) {
+                if (a->type == DP_ACTION_TNL_POP) {
+                    exec_tnl_pop(ctx, m, a->port, depth + 1);
+                } else {
+                    exec_actions(ctx, m, &actions[i + 1], body, depth);
+                }
+                return;
+            }
+            /* A nested upcall may reuse the PMD's scratch result, which may hold this very
+             * action list (a megaflow that could not be installed): keep the rest on the stack. */
+            struct dp_action rest[DP_MAX_ACTIONS];
+            uint32_t n_rest = n - i - 1 - body;
+            memcpy(rest, &actions[i + 1 + body], n_rest * sizeof rest[0]);
+            struct rte_mbuf *c = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
+            if (!c) {
+                port_drop(ctx->in_port, DP_DROP_NO_MEMORY, 1);
+            } else if (a->type == DP_ACTION_TNL_POP) {
+                exec_tnl_pop(ctx, c, a->port, depth + 1);
+            } else {
+                exec_actions(ctx, c, &actions[i + 1], body, depth);
+            }
+            exec_actions(ctx, m, rest, n_rest, depth);
+            return;
+        }
         default: {
             enum dp_execute_result r = dp_execute_modify(m, a);
             if (r == DP_EXEC_TTL_EXPIRED) {
@@ -363,14 +479,41 @@ pmd_execute(struct pmd_thread *pmd, struct rte_mbuf *m, const struct dp_flow *fl
     exec_actions(&ctx, m, flow->actions, n_actions, depth);
 }
 
-static bool
-actions_output_only(const struct dp_action *a, uint32_t n)
+bool
+dp_actions_output_only(const struct dp_action *a, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++) {
         if (a[i].type != DP_ACTION_OUTPUT) {
             return false;
         }
     }
+    return true;
+}
+
+/* Whether one more upcall fits the per-batch bound and the upcall-rate token bucket. */
+static inline bool
+pmd_upcall_allowed(struct pmd_thread *pmd)
+{
+    if (pmd->batch_upcalls >= UPCALLS_PER_BATCH) {
+        return false;
+    }
+    uint64_t rate = __atomic_load_n(&pmd->dp->upcall_rate, __ATOMIC_RELAXED);
+    if (rate) {
+        uint64_t now = rte_rdtsc(), hz = rte_get_tsc_hz();
+        uint64_t elapsed = RTE_MIN(now - pmd->upcall_refill_tsc, hz);
+        /* rate/100 tokens (x1000), at least one. */
+        uint64_t cap = RTE_MAX(rate * UPCALL_BURST_MSEC, (uint64_t) 1000);
+        pmd->upcall_refill_tsc = now;
+        pmd->upcall_tokens_milli += elapsed * rate / (hz / 1000);
+        if (pmd->upcall_tokens_milli > cap) {
+            pmd->upcall_tokens_milli = cap;
+        }
+        if (pmd->upcall_tokens_milli < 1000) {
+            return false;
+        }
+        pmd->upcall_tokens_milli -= 1000;
+    }
+    pmd->batch_upcalls++;
     return true;
 }
 
@@ -390,11 +533,21 @@ pmd_handle_miss(struct pmd_thread *pmd, struct rte_mbuf *m, const struct flow *k
         goto execute;
     }
 
+    pmd_stat_add(pmd, PMD_STAT_MISS, 1);
+    if (unlikely(!pmd_upcall_allowed(pmd))) {
+        pmd_stat_add(pmd, PMD_STAT_UPCALL_LIMITED, 1);
+        coverage_inc(COVERAGE_upcall_limited);
+        port_drop(in_port, DP_DROP_UPCALL_LIMIT, 1);
+        rte_pktmbuf_free(m);
+        return;
+    }
     struct dp_upcall_result *res = &pmd->upcall_res;
     memset(&res->wc, 0, sizeof res->wc);
     res->actions.n = 0;
     res->rule_id = 0;
-    pmd_stat_add(pmd, PMD_STAT_MISS, 1);
+    /* Read before translating: a table change made after this makes the megaflow older than the
+     * next revalidation pass, which then re-checks it. */
+    uint64_t reval_seq = __atomic_load_n(&dp->reval_seq, __ATOMIC_ACQUIRE);
     int err = dp->upcall_cb
               ? dp->upcall_cb(in_port->aux, key, rte_pktmbuf_mtod(m, void *), m->data_len, res)
               : -ENOENT;
@@ -432,9 +585,11 @@ pmd_handle_miss(struct pmd_thread *pmd, struct rte_mbuf *m, const struct flow *k
     flow->created = pmd->now;
     flow->rule_id = res->rule_id;
     flow->n_actions = res->actions.n;
-    flow->output_only = actions_output_only(res->actions.a, res->actions.n);
+    flow->output_only = dp_actions_output_only(res->actions.a, res->actions.n);
+    flow->alloc_actions = res->actions.n;
+    flow->reval_seq = reval_seq;
     memcpy(flow->actions, res->actions.a, res->actions.n * sizeof flow->actions[0]);
-    if (dpcls_insert(pmd->cls, flow)) {
+    if (pmd_add_flow(pmd, flow)) {
         struct exec_ctx ctx = { dp, pmd, in_port, in_port->dp_port };
         rte_free(flow);
         pmd_stat_add(pmd, PMD_STAT_NOT_INSTALLED, 1);
@@ -446,7 +601,8 @@ execute:
     flow->n_packets++;
     flow->n_bytes += m->pkt_len;
     flow->used = pmd->now;
-    if (!key->recirc_id && !pmd->emc_bypass) {
+    /* The EMC serves received packets only: not recirculated or decapsulated ones. */
+    if (!key->recirc_id && key->in_port < DP_TNL_PORT_BASE && !pmd->emc_bypass) {
         emc_probabilistic_insert(pmd->emc, key, emc_hash(key), flow,
                                  __atomic_load_n(&dp->emc_inv_prob, __ATOMIC_RELAXED));
     }
@@ -497,6 +653,61 @@ main_recirc(const struct exec_ctx *ctx, struct rte_mbuf *m, uint32_t recirc_id, 
     free(res);
 }
 
+/* DP_ACTION_TNL_POP: strips the tunnel headers of M and re-injects the inner packet on tunnel
+ * vport VPORT with the tunnel metadata in its key (pmd/dp-tunnel.h); consumes M. */
+static void
+exec_tnl_pop(const struct exec_ctx *ctx, struct rte_mbuf *m, uint32_t vport, unsigned depth)
+{
+    struct dp_port *in = dp_tnl_vport_get(vport);
+    struct dp_tnl_md md;
+    struct flow key;
+
+    if (!in || depth > RECIRC_MAX_DEPTH) {
+        port_drop(ctx->in_port, in ? DP_DROP_RECIRC_DEPTH : DP_DROP_NO_PORT, 1);
+        rte_pktmbuf_free(m);
+        return;
+    }
+    if (rte_pktmbuf_linearize(m) || dp_tnl_pop(m, vport, &md)) {
+        port_drop(ctx->in_port, DP_DROP_MALFORMED, 1);
+        rte_pktmbuf_free(m);
+        return;
+    }
+    flow_extract(rte_pktmbuf_mtod(m, void *), m->data_len, vport, &key);
+    key.tun_id_be = md.tun_id_be;
+    key.tun_src_be = md.tun_src_be;
+    key.tun_dst_be = md.tun_dst_be;
+    memcpy(key.tun_ipv6_src, md.tun_ipv6_src, 16);
+    memcpy(key.tun_ipv6_dst, md.tun_ipv6_dst, 16);
+    if (ctx->pmd) {
+        struct pmd_thread *pmd = ctx->pmd;
+        struct dp_flow *flow = NULL;
+        const struct flow *keys[1] = { &key };
+        if (dpcls_lookup(pmd->cls, keys, 1, &flow) && flow) {
+            pmd_stat_add(pmd, PMD_STAT_MEGAFLOW_HIT, 1);
+            pmd_stat_add(pmd, PMD_STAT_SUBTABLE_PROBES, dpcls_take_hit_probes(pmd->cls));
+            flow->n_packets++;
+            flow->n_bytes += m->pkt_len;
+            flow->used = pmd->now;
+            pmd_execute(pmd, m, flow, in, depth);
+        } else {
+            pmd_handle_miss(pmd, m, &key, in, depth);
+        }
+        return;
+    }
+    struct dp_netdev *dp = ctx->dp;
+    struct dp_upcall_result *res = xzalloc(sizeof *res);
+    struct exec_ctx sub = { dp, NULL, in, vport };
+    if (!dp->upcall_cb
+        || dp->upcall_cb(in->aux, &key, rte_pktmbuf_mtod(m, void *), m->data_len, res)
+        || res->actions.n > DP_MAX_ACTIONS) {
+        port_drop(in, DP_DROP_UPCALL_FAILED, 1);
+        rte_pktmbuf_free(m);
+    } else {
+        exec_actions(&sub, m, res->actions.a, res->actions.n, depth);
+    }
+    free(res);
+}
+
 /* Adaptive EMC: when fewer than 1 in EMC_MIN_HIT_INV lookups hit (many more flows than EMC
  * entries), each lookup is two cache misses for nothing; bypass the EMC (no lookups, no inserts)
  * for EMC_BYPASS_BATCHES batches, then probe it again for a window. Measured: docs/performance.md. */
@@ -521,6 +732,34 @@ pmd_emc_adapt(struct pmd_thread *pmd, bool used, unsigned n, uint64_t hits)
     }
 }
 
+/* Received frames the switch refuses, each counted on IN_PORT with its reason: shorter than an
+ * Ethernet header (runt), longer than the port's MTU allows (oversize), an impossible header field
+ * (malformed: IPv4 IHL < 5, a TCP data offset < 5, a total length below the header, ...) or
+ * headers that run past the frame (truncated: an IPv4 total length or IPv6 payload length longer
+ * than the frame, an extension header chain running off its end). What a header cannot be judged
+ * on (unknown protocols, TCP options) is forwarded. A multi-segment mbuf is judged only on
+ * length: flow_extract() saw its first segment. Returns true if M was dropped (and freed). */
+static bool
+rx_drop_bad(struct dp_port *in_port, struct rte_mbuf *m, int parse_flags, uint32_t max_frame)
+{
+    enum dp_drop_reason r;
+
+    if (m->pkt_len < RTE_ETHER_HDR_LEN) {
+        r = DP_DROP_RUNT;
+    } else if (m->pkt_len > max_frame) {
+        r = DP_DROP_OVERSIZE;
+    } else if (parse_flags & FLOW_F_MALFORMED) {
+        r = DP_DROP_MALFORMED;
+    } else if ((parse_flags & FLOW_F_TRUNCATED) && m->nb_segs == 1) {
+        r = DP_DROP_TRUNCATED;
+    } else {
+        return false;
+    }
+    port_drop(in_port, r, 1);
+    rte_pktmbuf_free(m);
+    return true;
+}
+
 /* Processes one received batch from IN_PORT. */
 static void
 pmd_process_batch(struct pmd_thread *pmd, struct dp_port *in_port, struct rte_mbuf **pkts,
@@ -537,16 +776,26 @@ pmd_process_batch(struct pmd_thread *pmd, struct dp_port *in_port, struct rte_mb
     uint64_t emc_hits = 0, mf_hits = 0;
     bool use_emc = inv_prob && !pmd->emc_bypass;
 
+    pmd->batch_upcalls = 0;
+
     /* Pass 1: keys. Pass 2: hashes, with the EMC entries prefetched for pass 3. Hashing in its
      * own pass matters: flow_extract() writes the key in narrow stores, and reading it back as
      * 64-bit words right away stalls on store forwarding (measured: a fifth of the EMC-hit path). */
+    uint32_t max_frame = __atomic_load_n(&in_port->dev->max_frame, __ATOMIC_RELAXED);
+    uint16_t n_ok = 0;
     for (uint16_t i = 0; i < n; i++) {
         struct rte_mbuf *m = pkts[i];
         if (i + 1 < n) {
             rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
         }
-        flow_extract(rte_pktmbuf_mtod(m, void *), m->data_len, in_port->dp_port, &keys[i]);
+        int pf = flow_extract(rte_pktmbuf_mtod(m, void *), m->data_len, in_port->dp_port,
+                              &keys[n_ok]);
+        if (unlikely(pf || m->pkt_len > max_frame) && rx_drop_bad(in_port, m, pf, max_frame)) {
+            continue;
+        }
+        pkts[n_ok++] = m;
     }
+    n = n_ok;
     for (uint16_t i = 0; use_emc && i < n; i++) {
         hashes[i] = emc_hash(&keys[i]);
         emc_prefetch(pmd->emc, hashes[i]);
@@ -589,8 +838,13 @@ pmd_process_batch(struct pmd_thread *pmd, struct dp_port *in_port, struct rte_mb
     }
     /* Counters are added once per run of packets of the same megaflow (usual in a batch), not
      * once per packet: no read-modify-write chain through the flow's cache line. */
+    /* Packets of single-output megaflows are queued per run of the same output port (one port
+     * lookup per run); anything else first sends the run on, so each port sees packets in order. */
     struct dp_flow *run = NULL;
     uint64_t run_packets = 0, run_bytes = 0;
+    struct rte_mbuf *out_pkts[PMD_BURST];
+    unsigned n_out = 0;
+    uint32_t out_port = 0;
     for (uint16_t i = 0; i < n; i++) {
         struct dp_flow *flow = flows[i];
         if (likely(flow != NULL)) {
@@ -605,10 +859,28 @@ pmd_process_batch(struct pmd_thread *pmd, struct dp_port *in_port, struct rte_mb
             }
             run_packets++;
             run_bytes += pkts[i]->pkt_len;
+            if (likely(flow->output_only && flow->n_actions == 1)) {
+                if (n_out && flow->actions[0].port != out_port) {
+                    pmd_output_bulk(pmd, out_port, out_pkts, n_out, in_port);
+                    n_out = 0;
+                }
+                out_port = flow->actions[0].port;
+                out_pkts[n_out++] = pkts[i];
+                continue;
+            }
+        }
+        if (n_out) {
+            pmd_output_bulk(pmd, out_port, out_pkts, n_out, in_port);
+            n_out = 0;
+        }
+        if (flow) {
             pmd_execute(pmd, pkts[i], flow, in_port, 0);
         } else {
             pmd_handle_miss(pmd, pkts[i], &keys[i], in_port, 0);
         }
+    }
+    if (n_out) {
+        pmd_output_bulk(pmd, out_port, out_pkts, n_out, in_port);
     }
     if (run) {
         run->n_packets += run_packets;
@@ -654,11 +926,13 @@ pmd_age_flows(struct pmd_thread *pmd)
         return;
     }
     struct age_ctx ctx = { pmd, pmd->now - max_idle, victims, 0 };
-    dpcls_foreach(pmd->cls, age_collect, &ctx);
+    for (size_t i = 0; i < pmd->n_flows && ctx.n < AGE_MAX_PER_PASS; i++) {
+        age_collect(pmd->flows[i], &ctx);
+    }
     if (ctx.n) {
         emc_remove_dead(pmd->emc);
         for (unsigned i = 0; i < ctx.n; i++) {
-            dpcls_remove(pmd->cls, victims[i]);
+            pmd_remove_flow(pmd, victims[i]);
             pmd_free_flow(victims[i], pmd);
         }
         pmd_stat_add(pmd, PMD_STAT_AGED, ctx.n);
@@ -720,7 +994,8 @@ pmd_check_control(struct pmd_thread *pmd)
     /* Every batch before this point is out (pmd_tx_flush() ends each rx burst): tell
      * dp_netdev_sync_caches() that GEN is applied. */
     __atomic_store_n(&pmd->gen_done, gen, __ATOMIC_RELEASE);
-    if (pmd->now >= pmd->next_age) {
+    pmd_reval_run(pmd);         /* Starts a pass if the tables changed. */
+    if (pmd->now >= pmd->next_age && !pmd->reval_active) {
         pmd_age_flows(pmd);
         pmd->next_age = pmd->now + AGE_INTERVAL_MSEC;
     }
@@ -785,6 +1060,9 @@ pmd_thread_main(void *pmd_)
                 __atomic_store_n(c, *c + (rte_rdtsc() - q0), __ATOMIC_RELAXED);
             }
         }
+        if (unlikely(pmd->reval_active)) {
+            pmd_reval_run(pmd);     /* One bounded slice per iteration, between bursts. */
+        }
         uint64_t t1 = rte_rdtsc();
         pmd_stat_add(pmd, PMD_STAT_ITERATIONS, 1);
         if (got) {
@@ -799,9 +1077,14 @@ pmd_thread_main(void *pmd_)
             pmd->now = time_msec();
             pmd_check_control(pmd);
             if (t1 >= pmd->next_push_tsc) {
-                dpcls_foreach(pmd->cls, pmd_push_flow_stats, pmd);
+                /* A new round of counter pushes, a slice per check (PUSH_SLICE megaflows). */
+                pmd->push_pos = 0;
+                pmd->push_active = true;
                 dpcls_sort_subtables(pmd->cls);
                 pmd->next_push_tsc = t1 + push_interval;
+            }
+            if (pmd->push_active) {
+                pmd_push_stats_slice(pmd);
             }
             if (!pmd->n_rxqs) {
                 usleep(1000);   /* Nothing to poll: don't burn the core. */
@@ -834,6 +1117,8 @@ pmd_create(struct dp_netdev *dp, unsigned core_id, unsigned index, char **errp)
     pmd->cache_gen = __atomic_load_n(&dp->cache_gen, __ATOMIC_ACQUIRE);
     pmd->reload_seen = pmd->reload_done = UINT64_MAX;
     pmd->gen_done = pmd->cache_gen;
+    pmd->reval_target = pmd->reval_done = __atomic_load_n(&dp->reval_seq, __ATOMIC_ACQUIRE);
+    pmd->upcall_refill_tsc = rte_rdtsc();
     pmd->emc = emc_create((int) rte_socket_id());
     snprintf(name, sizeof name, "uvs_pmd%u_%u", core_id, dp->n_dp_created++);
     pmd->cls = dpcls_create((int) rte_socket_id(), name);
@@ -902,6 +1187,9 @@ pmd_destroy(struct dp_netdev *dp, struct pmd_thread *pmd)
     rte_ring_free(pmd->pi_ring);
     free(pmd->rxqs);
     free(pmd->pending_rxqs);
+    free(pmd->reval_flows);
+    free(pmd->grave);
+    free(pmd->flows);
     pthread_mutex_destroy(&pmd->mutex);
     rte_free(pmd);
 }
@@ -921,6 +1209,7 @@ dp_netdev_create(void)
     dp->emc_inv_prob = DEFAULT_EMC_INV_PROB;
     dp_netdev_register_unixctl(dp);
     dp->flow_limit = DEFAULT_FLOW_LIMIT;
+    dp->upcall_rate = DEFAULT_UPCALL_RATE;
     return dp;
 }
 
@@ -966,6 +1255,18 @@ void
 dp_netdev_set_stats_cb(struct dp_netdev *dp, dp_stats_cb *cb)
 {
     dp->stats_cb = cb;
+}
+
+void
+dp_netdev_set_revalidate_cb(struct dp_netdev *dp, dp_revalidate_cb *cb)
+{
+    dp->revalidate_cb = cb;
+}
+
+void
+dp_netdev_set_upcall_rate(struct dp_netdev *dp, uint32_t per_sec)
+{
+    __atomic_store_n(&dp->upcall_rate, per_sec, __ATOMIC_RELAXED);
 }
 
 /* Parses a hex mask or a CPU list into CORES (sorted). Returns the count, or -1 if invalid. */
@@ -1175,10 +1476,24 @@ dp_netdev_cache_gen(const struct dp_netdev *dp)
     return __atomic_load_n(&dp->cache_gen, __ATOMIC_ACQUIRE);
 }
 
+void
+dp_netdev_revalidate(struct dp_netdev *dp)
+{
+    __atomic_add_fetch(&dp->reval_seq, 1, __ATOMIC_ACQ_REL);
+    coverage_inc(COVERAGE_dpif_revalidate);
+}
+
+uint64_t
+dp_netdev_reval_seq(const struct dp_netdev *dp)
+{
+    return __atomic_load_n(&dp->reval_seq, __ATOMIC_ACQUIRE);
+}
+
 int
 dp_netdev_sync_caches(struct dp_netdev *dp)
 {
     uint64_t gen = __atomic_load_n(&dp->cache_gen, __ATOMIC_ACQUIRE);
+    uint64_t rseq = __atomic_load_n(&dp->reval_seq, __ATOMIC_ACQUIRE);
     long long deadline = time_msec() + SYNC_TIMEOUT_MSEC;
     coverage_inc(COVERAGE_dpif_sync);
     int err = 0;
@@ -1190,6 +1505,16 @@ dp_netdev_sync_caches(struct dp_netdev *dp)
             if (time_msec() > deadline) {
                 VLOG_WARN("pmd thread on core %u did not apply a cache invalidation within %d ms",
                           pmd->core_id, SYNC_TIMEOUT_MSEC);
+                err = -ETIMEDOUT;
+                break;
+            }
+            sched_yield();
+        }
+        /* reval_done only moves forward to values of reval_seq: wait for it to reach RSEQ. */
+        while (!err && (int64_t) (__atomic_load_n(&pmd->reval_done, __ATOMIC_ACQUIRE) - rseq) < 0) {
+            if (time_msec() > deadline) {
+                VLOG_WARN("pmd thread on core %u did not finish revalidating its megaflows "
+                          "within %d ms", pmd->core_id, SYNC_TIMEOUT_MSEC);
                 err = -ETIMEDOUT;
                 break;
             }

@@ -9,10 +9,20 @@
  * OpenFlow pipeline runs in-process); it returns the datapath actions and the wildcard mask of every
  * field it consulted, from which the PMD installs a megaflow in its own classifier and EMC.
  *
- * Cache coherence: dp_netdev_flush_caches() bumps a generation counter; every PMD compares it between
- * batches and, when it moved, credits the counters of its megaflows to their rules and frees them
- * all. The pipeline bumps it (under its own lock) whenever a change could alter any translation;
- * dp_netdev_sync_caches() then waits until every PMD has acted on it (before a barrier reply).
+ * Cache coherence, two ways:
+ *   - Revalidation (flow-mods, group-mods, port-mods): dp_netdev_revalidate() bumps reval_seq.
+ *     Each PMD then re-translates each of its megaflows older than that with the side-effect-free
+ *     callback installed with dp_netdev_set_revalidate_cb(), REVAL_SLICE megaflows per loop
+ *     iteration between rx batches (forwarding goes on meanwhile), and keeps the megaflow if the
+ *     fresh translation has the same actions and consulted no bit outside its mask, rewrites its
+ *     actions in place if only they changed, and removes it otherwise (dp_flow_revalidate()). A
+ *     PMD holding more than REVAL_FLUSH_ABOVE megaflows flushes instead (measured cheaper there).
+ *   - Flush (anything else: ports, VLAN settings, MAC learning, flow-restore-wait):
+ *     dp_netdev_flush_caches() bumps a generation counter; every PMD compares it between batches
+ *     and, when it moved, credits the counters of its megaflows to their rules and frees them all.
+ * The pipeline calls either under its own lock whenever a change could alter a translation;
+ * dp_netdev_sync_caches() then waits until every PMD has finished acting on both (before a
+ * barrier reply).
  * Each PMD also ages out megaflows idle for max-idle and enforces flow-limit (see below).
  *
  * Actions: megaflows whose actions are all DP_ACTION_OUTPUT take a fast path; the others run
@@ -63,6 +73,13 @@ struct dp_upcall_result {
 typedef int dp_upcall_cb(void *port_aux, const struct flow *flow, const void *packet, size_t len,
                          struct dp_upcall_result *result);
 
+/* The revalidator's re-translation, called on a PMD thread for the masked key KEY of a cached
+ * megaflow whose ingress port has PORT_AUX: like dp_upcall_cb (same RESULT, all zero on input) but
+ * without side effects — no MAC learning, no table or group counters, no packet — so it may run
+ * any number of times. Returns 0, or -errno to remove the megaflow. */
+typedef int dp_revalidate_cb(void *port_aux, const struct flow *key,
+                             struct dp_upcall_result *result);
+
 /* Called on the main thread with counters to add to rule RULE_ID. */
 typedef void dp_stats_cb(uint64_t rule_id, uint64_t packets, uint64_t bytes, long long used);
 
@@ -75,13 +92,17 @@ typedef void dp_stats_cb(uint64_t rule_id, uint64_t packets, uint64_t bytes, lon
     DP_DROP(NO_PORT, "output port does not exist")                      \
     DP_DROP(LINK_DOWN, "output port link is down")                      \
     DP_DROP(MALFORMED, "malformed packet")                              \
+    DP_DROP(RUNT, "runt: shorter than an Ethernet header")              \
+    DP_DROP(TRUNCATED, "truncated: headers run past the frame")         \
+    DP_DROP(OVERSIZE, "oversize: frame longer than the port MTU")       \
     DP_DROP(TTL_EXPIRED, "TTL expired (dec_ttl)")                       \
     DP_DROP(METER, "meter band dropped the packet")                     \
     DP_DROP(NO_MEMORY, "no mbuf for a packet copy")                     \
     DP_DROP(RECIRC_DEPTH, "too many recirculations")                    \
     DP_DROP(PACKET_IN_QUEUE, "packet-in queue full")                    \
     DP_DROP(NO_ROOM, "no headroom to push a header")                              \
-    DP_DROP(HELD, "held by other_config:flow-restore-wait")
+    DP_DROP(HELD, "held by other_config:flow-restore-wait")              \
+    DP_DROP(UPCALL_LIMIT, "upcall rate limit (other_config:upcall-rate)")
 
 enum dp_drop_reason {
 #define DP_DROP(ENUM, STR) DP_DROP_##ENUM,
@@ -102,6 +123,8 @@ struct dp_netdev *dp_netdev_create(void);
 void dp_netdev_destroy(struct dp_netdev *);
 void dp_netdev_set_upcall(struct dp_netdev *, dp_upcall_cb *cb);
 void dp_netdev_set_stats_cb(struct dp_netdev *, dp_stats_cb *cb);
+/* Installs the revalidator's callback (see above). Without one, dp_netdev_revalidate() flushes. */
+void dp_netdev_set_revalidate_cb(struct dp_netdev *, dp_revalidate_cb *cb);
 
 /* Sets the PMD cores from pmd-cpu-mask (hex mask "0x2" or list "1,3-5"; NULL = core 1, or core 0
  * on a one-CPU machine). Starts/stops PMD threads as needed. Returns 0 or -EINVAL with *ERRP. */
@@ -110,6 +133,11 @@ int dp_netdev_set_pmd_cpus(struct dp_netdev *, const char *spec, char **errp);
 void dp_netdev_set_emc_insert_inv_prob(struct dp_netdev *, uint32_t inv_prob);
 /* flow-limit: maximum megaflows per PMD (default 200000). */
 void dp_netdev_set_flow_limit(struct dp_netdev *, uint32_t limit);
+/* upcall-rate: upcalls per second per PMD, at most (token bucket, 10 ms deep; 0 = unlimited;
+ * default 200000: about half of a 2.6 GHz core at ~7,000 cycles per flow setup, the rest left for
+ * established flows; docs/performance.md). A miss past the bound, or past UPCALLS_PER_BATCH in one rx batch, is dropped
+ * and counted as DP_DROP_UPCALL_LIMIT on its ingress port and in pmd-stats-show. */
+void dp_netdev_set_upcall_rate(struct dp_netdev *, uint32_t per_sec);
 
 /* Opens the port (see netdev_dpdk_open()) and starts polling it. On success returns 0 and the
  * datapath port number in *DP_PORTP; otherwise -errno with *ERRP (malloc'd) saying why. */
@@ -146,6 +174,7 @@ bool dp_netdev_port_get_info(struct dp_netdev *, uint32_t dp_port, struct eth_ad
  * meaningful to the receiver; 'len' is the full length), its ingress port and flow key. */
 struct dp_packet_in {
     void *port_aux;            /* aux of the ingress port given to dp_netdev_port_add(). */
+    uint32_t in_uid;           /* The USERSPACE action's in_uid (pmd/dp-flow.h), or 0. */
     uint32_t in_dp_port;
     uint8_t reason;            /* OFPR_* */
     uint8_t table_id;
@@ -182,10 +211,35 @@ void dp_netdev_flush_caches(struct dp_netdev *);
  * For tests and diagnostics: any thread. */
 uint64_t dp_netdev_cache_gen(const struct dp_netdev *);
 
-/* Blocks until every PMD thread has applied every invalidation requested (dp_netdev_flush_caches())
- * before this call: after it returns, no packet is forwarded by a megaflow or EMC entry made from
- * a translation older than the last flush, and every batch a PMD was processing at the time is
- * out (transmitted or dropped). Call it after changing the OpenFlow tables and before sending the
+/* Asks every PMD to revalidate its megaflows against the current tables (see above). Thread-safe;
+ * returns at once; dp_netdev_sync_caches() waits for the PMDs to finish. */
+void dp_netdev_revalidate(struct dp_netdev *);
+/* The revalidation sequence (moves forward on every dp_netdev_revalidate()). Any thread. */
+uint64_t dp_netdev_reval_seq(const struct dp_netdev *);
+
+/* What the revalidator does with one megaflow. */
+enum dp_reval_verdict {
+    DP_REVAL_KEEP,          /* Same actions and rule; the fresh mask is within the old one. */
+    DP_REVAL_UPDATE,        /* Mask still sound, actions or rule changed: RES holds the new ones. */
+    DP_REVAL_DELETE,        /* The translation now consults bits outside the mask, or failed. */
+};
+/* Re-translates megaflow FLOW with CB (PORT_AUX: its ingress port's aux) into RES (any content on
+ * input) and says whether it is still good. Sound by construction: a megaflow is kept only if
+ * the fresh translation of its masked key consulted no bit outside its mask, so every packet it
+ * matches would get the same translation. Pure: touches neither FLOW nor any cache. Any thread
+ * that may call CB. */
+enum dp_reval_verdict dp_flow_revalidate(const struct dp_flow *flow, dp_revalidate_cb *cb,
+                                         void *port_aux, struct dp_upcall_result *res);
+/* Applies an UPDATE verdict: rewrites FLOW's actions and rule id from RES in place. Returns false
+ * (FLOW untouched) if RES has more actions than FLOW has room for: remove it instead. Only the
+ * thread that owns FLOW's caches may call it, between batches. */
+bool dp_flow_update(struct dp_flow *flow, const struct dp_upcall_result *res);
+
+/* Blocks until every PMD thread has applied every invalidation requested (dp_netdev_flush_caches()
+ * and dp_netdev_revalidate()) before this call: after it returns, no packet is forwarded by a
+ * megaflow or EMC entry made from a translation older than the last flush or whose translation
+ * changed since the last revalidation request, and every batch a PMD was processing at the time
+ * is out (transmitted or dropped). Call it after changing the OpenFlow tables and before sending the
  * barrier reply (OpenFlow 1.3.5 §6.2, "Barrier message").
  *
  * Bounded: waits at most 2000 ms (a PMD stuck that long is logged and the call returns -ETIMEDOUT).
@@ -222,7 +276,9 @@ void dp_netdev_pmd_stats_clear(struct dp_netdev *);
  * text (keys: core_id, numa_id, packets_received, emc_hits, megaflow_hits,
  * avg_subtable_lookups_per_megaflow_hit, upcalls_ok, upcalls_failed, not_installed,
  * avg_packets_per_output_batch, idle_cycles, processing_cycles, avg_processing_cycles_per_packet,
- * megaflows, cache_flushes, megaflows_aged_out, emc_bypasses). Stable: keys are only ever added. */
+ * megaflows, cache_flushes, megaflows_aged_out, emc_bypasses, upcalls_rate_limited,
+ * revalidation_passes, megaflows_revalidated, megaflows_revalidated_updated,
+ * megaflows_revalidated_deleted). Stable: keys are only ever added. */
 void dp_netdev_pmd_stats_show_json(struct dp_netdev *, struct ds *);
 /* Registers the unixctl commands "memory/show [--format json]" (ports, PMDs, megaflows and EMC
  * entries per PMD, mbufs in use and pool size, DPDK heap usage), "dpctl/show" (lookups, flows,

@@ -17,6 +17,7 @@
 #include "pmd/flow.h"
 
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -844,6 +845,26 @@ flow_to_string(const struct flow *flow, const struct flow *mask)
     /* recirc_id only when nonzero: the datapath matches it exactly in every megaflow. */
     if (flow->recirc_id) {
         fmt_int_field(&f, "recirc_id", flow, FIELD(recirc_id), false, true, true);
+    }
+    if (fmt_wanted(&f, FIELD(tun_id_be), flow->tun_id_be != 0)) {
+        fmt_uint(&f, "tun_id", be64toh(flow->tun_id_be),
+                 mask ? be64toh(mask->tun_id_be) : UINT64_MAX, UINT64_MAX, true);
+    }
+    if (fmt_wanted(&f, FIELD(tun_src_be), flow->tun_src_be != 0)) {
+        fmt_ipv4(&f, "tun_src", flow->tun_src_be,
+                 mask_bytes(&f, offsetof(struct flow, tun_src_be)));
+    }
+    if (fmt_wanted(&f, FIELD(tun_dst_be), flow->tun_dst_be != 0)) {
+        fmt_ipv4(&f, "tun_dst", flow->tun_dst_be,
+                 mask_bytes(&f, offsetof(struct flow, tun_dst_be)));
+    }
+    if (fmt_wanted(&f, FIELD(tun_ipv6_src), !is_zero(flow->tun_ipv6_src, 16))) {
+        fmt_ipv6(&f, "tun_ipv6_src", flow->tun_ipv6_src,
+                 mask_bytes(&f, offsetof(struct flow, tun_ipv6_src)));
+    }
+    if (fmt_wanted(&f, FIELD(tun_ipv6_dst), !is_zero(flow->tun_ipv6_dst, 16))) {
+        fmt_ipv6(&f, "tun_ipv6_dst", flow->tun_ipv6_dst,
+                 mask_bytes(&f, offsetof(struct flow, tun_ipv6_dst)));
     }
     fmt_int_field(&f, "in_port", flow, FIELD(in_port), false, true, false);
     fmt_int_field(&f, "metadata", flow, FIELD(metadata), false, flow->metadata != 0, true);

@@ -84,6 +84,15 @@ struct flow {
     uint8_t nd_target[16];     /* IPv6 ND target address. */
     uint32_t regs[16];         /* Nicira registers reg0..reg15 (OpenFlow pipeline scratch; zero on
                                   ingress). */
+    /* Tunnel metadata: zero on ingress from a device; set by the datapath's tunnel pop from the
+     * outer headers of a decapsulated packet (pmd/dp-tunnel.h), and by the pipeline (set_field)
+     * for output to tunnel ports with options:key=flow or remote_ip=flow. */
+    uint64_t tun_id_be;        /* Tunnel key, network order: VXLAN/Geneve VNI (24 bits), GRE key
+                                  (32 bits); 0 = none. */
+    uint32_t tun_src_be;       /* Outer IPv4 source. */
+    uint32_t tun_dst_be;       /* Outer IPv4 destination. */
+    uint8_t tun_ipv6_src[16];  /* Outer IPv6 source (IPv6 underlay; then tun_src/dst are 0). */
+    uint8_t tun_ipv6_dst[16];  /* Outer IPv6 destination. */
 };
 
 #define FLOW_U64S (sizeof(struct flow) / 8)

@@ -4,7 +4,11 @@
  *   type "dpdk"      options:dpdk-devargs: a PCI address or a vdev ("net_pcap0,rx_pcap=f.pcap",
  *                    "net_null0", "net_af_packet0,iface=eth1", "net_tap0,iface=t0", ...)
  *   type ""          a kernel interface by name (a veth end, a NIC), through DPDK's af_packet PMD
- *   type "internal"  the bridge's own kernel-visible interface, through DPDK's tap PMD
+ *   type "internal"  a kernel-visible interface (tap) the host can address: the bridge's own
+ *                    (named like the bridge, OpenFlow port LOCAL) and any number of extra ones,
+ *                    through DPDK's tap PMD; MAC (Interface mac) and MTU (mtu_request) settable
+ *   type "afxdp"     a kernel interface by name through DPDK's AF_XDP PMD (net_af_xdp), where the
+ *                    kernel and the DPDK build support it
  *
  * Each port gets one rx queue (options:n_rxq asks for more: netdev_dpdk_set_n_rxq(), spread by RSS
  * over IP/TCP/UDP hashes where the driver hashes) and one tx queue per PMD thread when the device
@@ -63,6 +67,10 @@ struct netdev_dpdk {
     bool probed_by_us;        /* We hot-plugged the device: remove it on close. */
     bool rx_syscall;          /* Each rx poll is a system call (tap): poll it less often. */
     struct eth_addr mac;
+    uint16_t mtu;             /* L3 MTU in bytes (the device's; mtu_request changes it). */
+    uint32_t max_frame;       /* __atomic: the longest frame accepted on rx, in bytes: mtu plus an
+                                 Ethernet header and two VLAN tags. The datapath drops longer ones
+                                 (counted as "oversize"). Written by the main thread only. */
     rte_spinlock_t tx_lock[NETDEV_MAX_TXQ];
 };
 
@@ -103,6 +111,26 @@ int netdev_dpdk_get_stats(const struct netdev_dpdk *, struct netdev_stats *);
 /* Link: true if up; *SPEED_MBPS (may be NULL) in Mb/s, 0 if unknown. */
 bool netdev_dpdk_link_up(const struct netdev_dpdk *, uint32_t *speed_mbps, bool *full_duplex);
 int netdev_dpdk_get_mtu(const struct netdev_dpdk *, uint16_t *mtu);
+
+/* Sets DEV's MTU (Interface mtu_request) to MTU bytes (L3, without the Ethernet header); for the
+ * kernel-backed types ("" and internal) the kernel interface's MTU changes too. Updates
+ * dev->mtu and dev->max_frame. Returns 0, or a negative errno with *ERRP naming the port and the
+ * driver's reason: -EINVAL when MTU is outside what the device allows (its range is in the
+ * message), -ENOTSUP when the driver cannot change its MTU. Main thread. */
+int netdev_dpdk_set_mtu(struct netdev_dpdk *, unsigned mtu, char **errp);
+
+/* Sets DEV's Ethernet address (Interface mac, for internal ports) and dev->mac. Returns 0 or a
+ * negative errno with *ERRP (-ENOTSUP: the driver has no settable address). Main thread. */
+int netdev_dpdk_set_mac(struct netdev_dpdk *, const struct eth_addr *, char **errp);
+
+/* How a kernel interface port reaches the kernel: "af_packet" for type "" or "system" (DPDK's
+ * net_af_packet), "af_xdp" for type "afxdp" (DPDK's net_af_xdp). Static string; NULL for other
+ * types. */
+const char *netdev_dpdk_system_backend(const struct netdev_dpdk *);
+
+/* True if this DPDK build has the AF_XDP driver (net_af_xdp) loaded. Fills WHY (if not NULL, SIZE
+ * bytes) with the reason when it is not usable. Needs dpdk_init() first. */
+bool netdev_dpdk_af_xdp_available(char *why, size_t size);
 const char *netdev_dpdk_driver_name(const struct netdev_dpdk *);
 
 #endif

@@ -19,8 +19,12 @@
 #include "lib/vlog.h"
 #include "ofproto/connmgr.h"
 #include "ofproto/ofproto.h"
+#include "ofproto/ofproto-patch.h"
+#include "ofproto/ofproto-tnl.h"
+#include "ofproto/tnl-route.h"
 #include "pmd/dpif-netdev.h"
 #include "pmd/netdev-dpdk.h"
+#include "pmd/netdev-vhost.h"
 #include "uvs-config.h"
 
 VLOG_DEFINE_THIS_MODULE(bridge);
@@ -34,6 +38,8 @@ struct iface {
     char *uuid;                  /* Interface row. */
     char *type;
     char *devargs;               /* options:dpdk-devargs, or NULL. */
+    char *vopts;                 /* Patch and tunnel ports: the options that define them
+                                    (vport_options()); a change reopens the port. */
     int64_t ofport_request;      /* 0 = none. */
     int64_t ofport_db;           /* Interface.ofport when first seen (a restart keeps it), or 0. */
     bool ok;                     /* Open and forwarding. */
@@ -41,6 +47,8 @@ struct iface {
     uint32_t ofp_port;
     uint32_t dp_port;
     bool seen;                   /* Mark for reconfiguration. */
+    int64_t mtu_applied;         /* The mtu_request last applied (0: none). */
+    char *mac_applied;           /* The Interface mac last applied (internal ports), or NULL. */
 };
 
 struct bridge {
@@ -109,7 +117,9 @@ iface_destroy(struct iface *iface)
     free(iface->uuid);
     free(iface->type);
     free(iface->devargs);
+    free(iface->vopts);
     free(iface->error);
+    free(iface->mac_applied);
     free(iface);
     status_dirty = true;
 }
@@ -132,6 +142,123 @@ streq_null(const char *a, const char *b)
     return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
+/* ---- Ports without a device: patch and tunnels (ofproto-patch.h, ofproto-tnl.h). ---- */
+
+static bool
+iface_is_virtual(const struct iface *iface)
+{
+    return !strcmp(iface->type, "patch") || ofproto_tnl_is_type(iface->type);
+}
+
+/* The options that define a patch or tunnel port, as one string (compared to notice a change),
+ * or NULL for other types. */
+static char *
+vport_options(const char *type, const json_t *opts)
+{
+    if (!strcmp(type, "patch")) {
+        const char *peer = opts ? ovsdb_datum_map_get_string(opts, "peer") : NULL;
+        return xstrdup(peer ? peer : "");
+    }
+    if (ofproto_tnl_is_type(type)) {
+        /* "key=value\n" for each option, in the database's (sorted) order. */
+        const json_t *pairs = opts ? json_array_get(opts, 1) : NULL;
+        struct ds ds = DS_EMPTY_INITIALIZER;
+        for (size_t i = 0; pairs && i < json_array_size(pairs); i++) {
+            const json_t *kv = json_array_get(pairs, i);
+            const char *k = json_string_value(json_array_get(kv, 0));
+            const char *v = json_string_value(json_array_get(kv, 1));
+            if (k && v) {
+                ds_put_format(&ds, "%s=%s\n", k, v);
+            }
+        }
+        char *str = xstrdup(ds_cstr(&ds));
+        ds_destroy(&ds);
+        return str;
+    }
+    return NULL;
+}
+
+static int
+vport_open(struct bridge *br, struct iface *iface, uint32_t ofp_port, char **errp)
+{
+    if (!strcmp(iface->type, "patch")) {
+        if (!iface->vopts || !*iface->vopts) {
+            *errp = xasprintf("patch port %s: options:peer is missing (the name of the patch "
+                              "port to join)", iface->name);
+            return -EINVAL;
+        }
+        return ofproto_port_set_patch(br->ofproto, ofp_port, iface->vopts);
+    }
+    if (ofproto_tnl_is_type(iface->type)) {
+        const char *keys[64], *values[64];
+        size_t n = 0;
+        char *copy = xstrdup(iface->vopts ? iface->vopts : ""), *save = NULL;
+        for (char *line = strtok_r(copy, "\n", &save); line && n < ARRAY_SIZE(keys);
+             line = strtok_r(NULL, "\n", &save)) {
+            char *eq = strchr(line, '=');
+            if (eq) {
+                *eq = '\0';
+                keys[n] = line;
+                values[n++] = eq + 1;
+            }
+        }
+        int error = ofproto_port_set_tunnel(br->ofproto, ofp_port, iface->type, keys, values, n,
+                                            errp);
+        if (error && *errp) {
+            char *e = xasprintf("port %s: %s", iface->name, *errp);
+            free(*errp);
+            *errp = e;
+        }
+        free(copy);
+        return error;
+    }
+    *errp = xasprintf("port %s: unknown type %s", iface->name, iface->type);
+    return -EINVAL;
+}
+
+/* Links patch ports with their peers across all bridges and records why unlinked ones are down
+ * (Interface.error). */
+static void
+bridge_link_vports(void)
+{
+    struct bridge *br;
+
+    ofproto_patch_relink();
+    /* Tunnels route through the internal ports' addresses (ofproto-tnl.h). */
+    size_t n_internal = 0, n_alloc = 0;
+    const char **internal = NULL;
+    LIST_FOREACH(br, &all_bridges, node) {
+        struct iface *iface;
+        LIST_FOREACH(iface, &br->ifaces, node) {
+            if (iface->ok && !strcmp(iface->type, "internal")) {
+                if (n_internal == n_alloc) {
+                    n_alloc = n_alloc ? 2 * n_alloc : 8;
+                    internal = xrealloc(internal, n_alloc * sizeof *internal);
+                }
+                internal[n_internal++] = iface->name;
+            }
+        }
+    }
+    tnl_route_set_devices(internal, n_internal);
+    free(internal);
+    LIST_FOREACH(br, &all_bridges, node) {
+        struct iface *iface;
+        LIST_FOREACH(iface, &br->ifaces, node) {
+            if (iface->ok && iface_is_virtual(iface)) {
+                char *err = ofproto_port_patch_error(br->ofproto, iface->ofp_port);
+                if (!streq_null(err, iface->error)) {
+                    status_dirty = true;
+                    if (err) {
+                        VLOG_WARN("bridge %s: %s", br->name, err);
+                    }
+                }
+                free(iface->error);
+                iface->error = err;
+            }
+        }
+    }
+}
+
 static void
 iface_open(struct bridge *br, struct iface *iface)
 {
@@ -152,6 +279,22 @@ iface_open(struct bridge *br, struct iface *iface)
     if (ofproto_port_add(br->ofproto, ofp_port, DP_PORT_NONE, iface->name)) {
         err = xasprintf("OpenFlow port number %" PRIu32 " is already in use", ofp_port);
         goto fail;
+    }
+    if (iface_is_virtual(iface)) {
+        /* Patch and tunnel ports have no device (ofproto-patch.h, ofproto-tnl.h). */
+        if (vport_open(br, iface, ofp_port, &err)) {
+            ofproto_port_del(br->ofproto, ofp_port);
+            goto fail;
+        }
+        ofproto_port_set_dp_port(br->ofproto, ofp_port, DP_PORT_NONE);
+        iface->ok = true;
+        iface->ofp_port = ofp_port;
+        iface->dp_port = DP_PORT_NONE;
+        free(iface->error);
+        iface->error = NULL;
+        VLOG_INFO("bridge %s: added %s port %s on port %" PRIu32, br->name, iface->type,
+                  iface->name, ofp_port);
+        return;
     }
     uint32_t dp_port;
     char *devargs = NULL;
@@ -207,6 +350,50 @@ parse_mac(const char *s, struct eth_addr *mac)
         mac->ea[i] = (uint8_t) b[i];
     }
     return true;
+}
+
+/* Applies Interface mtu_request (ports with an ethdev: system, internal, afxdp, dpdk; removing it
+ * goes back to 1500) and, for internal ports, Interface mac. Each is tried once per new value; a
+ * failure is logged with the driver's reason and the port keeps forwarding with what it had. */
+static void
+iface_configure_l2(struct iface *iface, const json_t *if_row)
+{
+    /* The device is the port's; only the main thread reconfigures it. Patch and tunnel ports
+     * have no device; for vhost-user ports netdev_dpdk_set_mtu() lands in netdev-vhost. */
+    struct netdev_dpdk *dev = (struct netdev_dpdk *) dp_netdev_port_get_netdev(dp, iface->dp_port);
+    if (!dev) {
+        return;
+    }
+    const json_t *req = json_object_get(if_row, "mtu_request");
+    int64_t mtu = req && ovsdb_datum_n(req) ? ovsdb_datum_integer(req, 0) : 0;
+    if (mtu != iface->mtu_applied) {
+        char *err = NULL;
+        unsigned want = mtu > 0 ? (unsigned) RTE_MIN(mtu, (int64_t) UINT16_MAX + 1) : 1500;
+        if (netdev_dpdk_set_mtu(dev, want, &err)) {
+            VLOG_WARN("bridge %s: %s", iface->br->name, err);
+            free(err);
+        }
+        iface->mtu_applied = mtu;
+        status_dirty = true;
+    }
+    if (strcmp(iface->type, "internal")) {
+        return;
+    }
+    const char *mac_s = row_string(if_row, "mac");
+    if (!streq_null(mac_s, iface->mac_applied)) {
+        struct eth_addr mac;
+        char *err = NULL;
+        if (mac_s && !parse_mac(mac_s, &mac)) {
+            VLOG_WARN("bridge %s: interface %s: mac \"%s\" is not an Ethernet address "
+                      "(xx:xx:xx:xx:xx:xx)", iface->br->name, iface->name, mac_s);
+        } else if (mac_s && netdev_dpdk_set_mac(dev, &mac, &err)) {
+            VLOG_WARN("bridge %s: %s", iface->br->name, err);
+            free(err);
+        }
+        free(iface->mac_applied);
+        iface->mac_applied = mac_s ? xstrdup(mac_s) : NULL;
+        status_dirty = true;
+    }
 }
 
 /* The bridge's MAC, which its internal port gets and its datapath id derives from:
@@ -388,12 +575,36 @@ bridge_configure_controllers(struct bridge *br, const json_t *br_row)
     ofproto_set_protocols(br->ofproto, versions);
 }
 
+/* vhost-user interfaces (netdev-vhost.h): the configuration string built from the Interface's
+ * options and Open_vSwitch other_config:vhost-sock-*; NULL for other types.
+ * A change of it reopens the port, as a change of dpdk-devargs does. */
+static char *
+iface_vhost_config(const char *type, const json_t *opts)
+{
+    if (!netdev_vhost_is_type(type)) {
+        return NULL;
+    }
+    const json_t *ovs_row = ovsdb_idl_first_row(idl, "Open_vSwitch", NULL);
+#define VHOST_OPT(KEY) (opts && ovsdb_datum_map_get_string(opts, KEY) \
+                        ? ovsdb_datum_map_get_string(opts, KEY) : other_config(ovs_row, KEY))
+    return netdev_vhost_make_config(opts ? ovsdb_datum_map_get_string(opts, "vhost-server-path")
+                                         : NULL,
+                                    other_config(ovs_row, "vhost-sock-dir"),
+                                    VHOST_OPT("vhost-sock-owner"), VHOST_OPT("vhost-sock-group"),
+                                    VHOST_OPT("vhost-sock-mode"),
+                                    opts ? ovsdb_datum_map_get_string(opts,
+                                                                      "vhost-max-queue-pairs")
+                                         : NULL);
+#undef VHOST_OPT
+}
+
 /* Applies one Bridge row. */
 static void
 bridge_configure(struct bridge *br, const json_t *br_row)
 {
     const json_t *ports = json_object_get(br_row, "ports");
     struct iface *iface, *next;
+    char *vhost_cfg = NULL;
 
     LIST_FOREACH(iface, &br->ifaces, node) {
         iface->seen = false;
@@ -414,6 +625,12 @@ bridge_configure(struct bridge *br, const json_t *br_row)
             const char *type = row_string(if_row, "type");
             const json_t *opts = json_object_get(if_row, "options");
             const char *devargs = opts ? ovsdb_datum_map_get_string(opts, "dpdk-devargs") : NULL;
+            free(vhost_cfg);
+            vhost_cfg = iface_vhost_config(type, opts);
+            if (vhost_cfg) {
+                devargs = vhost_cfg;        /* vhost-user: its options decide the device. */
+            }
+            char *vopts = vport_options(type ? type : "", opts);
             const json_t *req = json_object_get(if_row, "ofport_request");
             int64_t ofport_request = req ? ovsdb_datum_integer(req, 0) : 0;
             if (!type) {
@@ -423,11 +640,13 @@ bridge_configure(struct bridge *br, const json_t *br_row)
             port_configure_vlan(br, port_row, name);    /* Before the port starts receiving. */
             iface = iface_find(br, name);
             if (iface && (strcmp(iface->type, type) || !streq_null(iface->devargs, devargs)
+                          || !streq_null(iface->vopts, vopts)
                           || iface->ofport_request != ofport_request)) {
                 iface_destroy(iface);       /* Configuration changed: reopen. */
                 iface = NULL;
             }
             if (iface && iface->seen) {
+                free(vopts);
                 continue;                   /* Duplicate name within the bridge. */
             }
             if (!iface) {
@@ -437,6 +656,8 @@ bridge_configure(struct bridge *br, const json_t *br_row)
                 iface->uuid = xstrdup(if_uuid);
                 iface->type = xstrdup(type);
                 iface->devargs = devargs ? xstrdup(devargs) : NULL;
+                iface->vopts = vopts;
+                vopts = NULL;
                 iface->ofport_request = ofport_request;
                 const json_t *ofport_db = json_object_get(if_row, "ofport");
                 iface->ofport_db = ofport_db ? ovsdb_datum_integer(ofport_db, 0) : 0;
@@ -448,16 +669,26 @@ bridge_configure(struct bridge *br, const json_t *br_row)
                 iface->uuid = xstrdup(if_uuid);
                 status_dirty = true;
             }
+            free(vopts);
             iface->seen = true;
             if (iface->ok) {
                 const json_t *ioc = json_object_get(if_row, "other_config");
-                dp_netdev_port_set_config(dp, iface->dp_port,
-                                          opts ? ovsdb_datum_map_get_string(opts, "n_rxq") : NULL,
+                const char *n_rxq = opts ? ovsdb_datum_map_get_string(opts, "n_rxq") : NULL;
+                char vhost_qp[16];
+                if (netdev_vhost_is_type(iface->type)) {
+                    /* vhost-user: as many queues as the guest has enabled. */
+                    const struct netdev_dpdk *nd = dp_netdev_port_get_netdev(dp, iface->dp_port);
+                    snprintf(vhost_qp, sizeof vhost_qp, "%u", nd ? netdev_vhost_n_queues(nd) : 1);
+                    n_rxq = vhost_qp;
+                }
+                dp_netdev_port_set_config(dp, iface->dp_port, n_rxq,
                                           ioc ? ovsdb_datum_map_get_string(ioc, "pmd-rxq-affinity")
                                               : NULL);
+                iface_configure_l2(iface, if_row);
             }
         }
     }
+    free(vhost_cfg);
     bridge_configure_flood_vlans(br, br_row);
     bridge_configure_controllers(br, br_row);
 
@@ -488,6 +719,9 @@ datapath_configure(const json_t *ovs_row)
     s = other_config(ovs_row, "max-idle");
     dp_netdev_set_max_idle(dp, s && str_to_uint64(s, 10, UINT32_MAX, &v) && v >= 100
                                ? (uint32_t) v : 10000);
+    s = other_config(ovs_row, "upcall-rate");       /* Upcalls/s per PMD, 0 = unlimited. */
+    dp_netdev_set_upcall_rate(dp, s && str_to_uint64(s, 10, UINT32_MAX, &v) ? (uint32_t) v
+                                                                             : 200000);
     dp_netdev_set_rxq_assign(dp, other_config(ovs_row, "pmd-rxq-assign"));
 }
 
@@ -573,6 +807,7 @@ bridge_reconfigure(void)
             bridge_destroy(br);
         }
     }
+    bridge_link_vports();
     bridge_write_status(ovs_row, ovs_uuid, false);
 }
 
@@ -631,11 +866,20 @@ static json_t *
 iface_statistics(const struct iface *iface)
 {
     struct dp_port_stats s;
-    json_t *pairs = json_array();
+    uint64_t v[4];
 
+    if (iface->ok && iface->dp_port == DP_PORT_NONE
+        && ofproto_port_virtual_stats(iface->br->ofproto, iface->ofp_port, &v[0], &v[1], &v[2],
+                                      &v[3])) {
+        /* Patch and tunnel ports: what translations sent through them (sorted keys). */
+        return json_pack("[s, [[s, I], [s, I], [s, I], [s, I]]]", "map",
+                         "rx_bytes", (json_int_t) v[1], "rx_packets", (json_int_t) v[0],
+                         "tx_bytes", (json_int_t) v[3], "tx_packets", (json_int_t) v[2]);
+    }
     if (!iface->ok || dp_netdev_port_get_stats(dp, iface->dp_port, &s)) {
         return json_pack("[s, []]", "map");
     }
+    json_t *pairs = json_array();
     uint64_t rx_dropped = s.rx_missed;
     for (int r = 0; r < DP_N_DROP_REASONS; r++) {
         if (r != DP_DROP_TX_FAILED) {
@@ -657,6 +901,38 @@ iface_statistics(const struct iface *iface)
     return json_pack("[s, o]", "map", pairs);
 }
 
+/* Appends the pair [KEY, VALUE] to the JSON array AUX (netdev_vhost_status()'s callback). */
+static void
+status_add_pair(void *aux, const char *key, const char *value)
+{
+    json_array_append_new(aux, json_pack("[s, s]", key, value));
+}
+
+static int
+status_pair_cmp(const void *a_, const void *b_)
+{
+    json_t *const *a = a_, *const *b = b_;
+    return strcmp(json_string_value(json_array_get(*a, 0)),
+                  json_string_value(json_array_get(*b, 0)));
+}
+
+/* Sorts the [key, value] pairs of PAIRS by key, as the database keeps maps. */
+static void
+status_sort_pairs(json_t *pairs)
+{
+    size_t n = json_array_size(pairs);
+    json_t **v = xcalloc(n ? n : 1, sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+        v[i] = json_incref(json_array_get(pairs, i));
+    }
+    qsort(v, n, sizeof *v, status_pair_cmp);
+    json_array_clear(pairs);
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(pairs, v[i]);
+    }
+    free(v);
+}
+
 /* Interface.status: what the device is (keys sorted, as the database keeps maps). */
 static json_t *
 iface_status(const struct iface *iface)
@@ -667,6 +943,9 @@ iface_status(const struct iface *iface)
     if (dev) {
         char buf[32];
         int socket = rte_eth_dev_socket_id(dev->port_id);
+        if (netdev_vhost_is_type(iface->type)) {
+            netdev_vhost_status(dev, status_add_pair, pairs);
+        }
 #define PAIR(K, V) json_array_append_new(pairs, json_pack("[s, s]", K, V))
         PAIR("driver_name", netdev_dpdk_driver_name(dev));
         snprintf(buf, sizeof buf, "%u", dev->n_rxq);
@@ -677,7 +956,28 @@ iface_status(const struct iface *iface)
         PAIR("numa_id", buf);
         snprintf(buf, sizeof buf, "%u", dev->port_id);
         PAIR("port_no", buf);
+        if (netdev_dpdk_system_backend(dev)) {
+            /* How a kernel interface is reached: af_packet, or af_xdp (type afxdp). */
+            PAIR("system_backend", netdev_dpdk_system_backend(dev));
+        }
 #undef PAIR
+        status_sort_pairs(pairs);
+    } else if (iface->ok && ofproto_tnl_is_type(iface->type)) {
+        /* Where the tunnel's packets leave, as OVS shows it (keys already in order). */
+        char egress[IFNAMSIZ];
+        if (ofproto_tnl_port_egress(iface->br->ofproto, iface->ofp_port, egress)) {
+            bool up = false;
+            struct bridge *b;
+            LIST_FOREACH(b, &all_bridges, node) {
+                const struct iface *e = iface_find(b, egress);
+                if (e && e->ok) {
+                    dp_netdev_port_get_info(dp, e->dp_port, NULL, &up, NULL, NULL);
+                }
+            }
+            json_array_append_new(pairs, json_pack("[s, s]", "tunnel_egress_iface", egress));
+            json_array_append_new(pairs, json_pack("[s, s]", "tunnel_egress_iface_carrier",
+                                                   up ? "up" : "down"));
+        }
     }
     return json_pack("[s, o]", "map", pairs);
 }
@@ -764,8 +1064,21 @@ bridge_write_status(const json_t *ovs_row, const char *ovs_uuid, bool with_stats
                 uint32_t ofport = iface->ofp_port == OFPP_LOCAL ? 65534 : iface->ofp_port;
 
                 row_set_if_changed(row, if_row, "Interface", "ofport", json_integer(ofport));
-                row_set_if_changed(row, if_row, "Interface", "error", ovsdb_datum_empty_set());
-                if (dp_netdev_port_get_info(dp, iface->dp_port, &mac, &up, &speed, &mtu)) {
+                row_set_if_changed(row, if_row, "Interface", "error",
+                                   iface->error ? json_string(iface->error)
+                                                : ovsdb_datum_empty_set());
+                if (iface->dp_port == DP_PORT_NONE
+                    && ofproto_port_patch_info(br->ofproto, iface->ofp_port, &up, &mac)) {
+                    /* Patch port: up while linked to its peer. */
+                    snprintf(macs, sizeof macs, "%02x:%02x:%02x:%02x:%02x:%02x", mac.ea[0],
+                             mac.ea[1], mac.ea[2], mac.ea[3], mac.ea[4], mac.ea[5]);
+                    row_set_if_changed(row, if_row, "Interface", "mac_in_use", json_string(macs));
+                    row_set_if_changed(row, if_row, "Interface", "link_state",
+                                       json_string(up ? "up" : "down"));
+                    row_set_if_changed(row, if_row, "Interface", "admin_state",
+                                       json_string("up"));
+                } else if (dp_netdev_port_get_info(dp, iface->dp_port, &mac, &up, &speed,
+                                                   &mtu)) {
                     snprintf(macs, sizeof macs, "%02x:%02x:%02x:%02x:%02x:%02x", mac.ea[0],
                              mac.ea[1], mac.ea[2], mac.ea[3], mac.ea[4], mac.ea[5]);
                     row_set_if_changed(row, if_row, "Interface", "mac_in_use", json_string(macs));
@@ -815,7 +1128,9 @@ bridge_write_status(const json_t *ovs_row, const char *ovs_uuid, bool with_stats
     row_set_if_changed(row, ovs_row, "Open_vSwitch", "datapath_types",
                        json_pack("[s, [s]]", "set", "netdev"));
     row_set_if_changed(row, ovs_row, "Open_vSwitch", "iface_types",
-                       json_pack("[s, [s, s, s]]", "set", "dpdk", "internal", "system"));
+                       json_pack("[s, [s, s, s, s, s, s, s, s, s, s]]", "set", "afxdp", "dpdk",
+                                 "dpdkvhostuser", "dpdkvhostuserclient", "geneve", "gre",
+                                 "internal", "patch", "system", "vxlan"));
     if (json_object_size(row)) {
         json_array_append_new(ops, update_op("Open_vSwitch", ovs_uuid, row));
     } else {
@@ -950,6 +1265,7 @@ bridge_start(int timeout_ms)
     set_flow_restore_wait(other_config_true(ovs_row, "flow-restore-wait"));
     dp = dp_netdev_create();
     dp_netdev_set_upcall(dp, bridge_upcall);
+    ofproto_tnl_init(dp);
     dp_netdev_set_stats_cb(dp, credit_stats);
     char *perr = NULL;
     if (dp_netdev_set_pmd_cpus(dp, other_config(ovs_row, "pmd-cpu-mask"), &perr)) {
@@ -972,6 +1288,10 @@ bridge_run(void)
     }
     dp_netdev_run(dp);
 
+    if (netdev_vhost_run()) {
+        need_reconfigure = true;    /* A guest came, went or changed its queues. */
+        status_dirty = true;
+    }
     unsigned int seqno = ovsdb_idl_get_seqno(idl);
     if (seqno != last_seqno || need_reconfigure) {
         last_seqno = seqno;
@@ -979,6 +1299,7 @@ bridge_run(void)
         bridge_reconfigure();
     }
 
+    ofproto_tnl_run();
     struct bridge *br;
     LIST_FOREACH(br, &all_bridges, node) {
         ofproto_run(br->ofproto);
@@ -1013,6 +1334,7 @@ bridge_wait(void)
         return;
     }
     dp_netdev_wait(dp);
+    netdev_vhost_wait();
     struct bridge *br;
     LIST_FOREACH(br, &all_bridges, node) {
         ofproto_wait(br->ofproto);

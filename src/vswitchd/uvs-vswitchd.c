@@ -3,6 +3,7 @@
  * datapath (PMD threads) and the OpenFlow pipeline, and writes status back to the database.
  *
  *   uvs-vswitchd [unix:RUNDIR/db.sock] [--pidfile[=FILE]] [--detach] [--log-file[=FILE]]
+ *                [--user=USER[:GROUP]]
  *
  * The main thread (the first lcore of dpdk-lcore-mask, core 0 by default) runs the database
  * connection, the OpenFlow channels and the unixctl socket; PMD threads on pmd-cpu-mask forward.
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/capability.h>
 #include <rte_eal.h>
 
 #include "lib/daemon.h"
@@ -96,6 +98,11 @@ main(int argc, char *argv[])
         return 1;
     }
 
+    /* With --user: what DPDK's kernel-facing ports need after root is gone. CAP_NET_ADMIN: tap
+     * devices (internal ports), promiscuous mode, MTU and MAC changes; CAP_NET_RAW: af_packet and
+     * AF_XDP sockets (system ports); CAP_IPC_LOCK: locking packet-buffer memory. */
+    static const int keep_caps[] = { CAP_NET_ADMIN, CAP_NET_RAW, CAP_IPC_LOCK };
+    daemon_keep_capabilities(keep_caps, ARRAY_SIZE(keep_caps));
     daemonize_start();
 
     struct unixctl_server *unixctl;

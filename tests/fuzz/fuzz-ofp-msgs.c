@@ -12,6 +12,11 @@
  * flow-mods and flow-stats entries are also printed (ofp-print) so the printer sees every match
  * and action list the decoder can produce.
  *
+ * Each message also goes through ofp_msg_upgrade(), the first step of both receivers (connmgr and
+ * uvs-ofctl): a 1.0, 1.4 or 1.5 message (version byte 0x01, 0x05, 0x06) is converted into its 1.3
+ * form, which must frame exactly (each converted message's length field fits what was appended)
+ * and is then decoded like any other message.
+ *
  * Each message is copied into a buffer of exactly its length so ASan catches any read past it.
  */
 #include <errno.h>
@@ -258,9 +263,40 @@ fuzz_mp_request_body(const struct ofp_multipart *mp)
     }
 }
 
-/* Decodes one complete message of LEN bytes (a private copy: reads past it are ASan errors). */
+static void fuzz_one_msg(const uint8_t *msg, size_t len, bool upgraded);
+
+/* Converts MSG (LEN bytes) with ofp_msg_upgrade() and decodes each converted message. */
 static void
-fuzz_one_msg(const uint8_t *msg, size_t len)
+fuzz_upgrade(const uint8_t *msg, size_t len)
+{
+    struct ofperr err;
+    struct ofpbuf up;
+
+    ofpbuf_init(&up, 0);
+    int error = ofp_msg_upgrade(msg, len, &up, &err);
+    CHECK(error == 0 || error == 1 || error == -EPROTO);
+    CHECK(error == 0 || up.size == 0);
+    for (size_t ofs = 0; !error && ofs < up.size;) {
+        CHECK(up.size - ofs >= OFP_HEADER_LEN);
+        size_t n = ofp_get_be16(up.data + ofs + 2);
+        CHECK(n >= OFP_HEADER_LEN && n <= up.size - ofs);
+        uint8_t *copy = xmalloc(n);
+        memcpy(copy, up.data + ofs, n);
+        CHECK(copy[0] == msg[0]);
+        if (copy[0] == OFP10_VERSION) {
+            copy[0] = OFP13_VERSION;   /* 1.3 type numbers now: not to be translated again. */
+        }
+        fuzz_one_msg(copy, n, true);
+        free(copy);
+        ofs += n;
+    }
+    ofpbuf_uninit(&up);
+}
+
+/* Decodes one complete message of LEN bytes (a private copy: reads past it are ASan errors);
+ * unless UPGRADED, also its ofp_msg_upgrade() conversion. */
+static void
+fuzz_one_msg(const uint8_t *msg, size_t len, bool upgraded)
 {
     struct ofp_msg_header oh;
     struct ofperr err;
@@ -269,6 +305,9 @@ fuzz_one_msg(const uint8_t *msg, size_t len)
         return;
     }
     CHECK(oh.length == len);
+    if (!upgraded) {
+        fuzz_upgrade(msg, len);
+    }
     if (getenv("UVS_FUZZ_VERBOSE")) {     /* To check what a seed exercises. */
         fprintf(stderr, "message type %u, %zu bytes\n", oh.type, len);
     }
@@ -453,7 +492,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     memcpy(copy, data, size);
-    fuzz_one_msg(copy, size);
+    fuzz_one_msg(copy, size, false);
     free(copy);
 
     /* Then as a stream, framed the way connmgr frames it. */
@@ -469,7 +508,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         }
         memcpy(msg, data, (size_t) n);
-        fuzz_one_msg(msg, (size_t) n);
+        fuzz_one_msg(msg, (size_t) n, false);
         free(msg);
         data += n;
         size -= (size_t) n;

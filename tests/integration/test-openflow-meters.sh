@@ -45,10 +45,11 @@ if command -v ovs-ofctl >/dev/null; then
     echo "$OVS"
     check_grep "ovs-ofctl dump-meters: meter 1" '^type=drop rate=10 burst_size=10$' echo "$OVS"
     check_grep "ovs-ofctl dump-meters: meter 2" '^meter=2 kbps bands=$' echo "$OVS"
+    # uvs-ofctl negotiates the highest version by default: -O OpenFlow13 to compare with 1.3.
     check_output "uvs-ofctl dump-meters prints what ovs-ofctl prints" "$OVS" \
-        uvs-ofctl dump-meters "$BR"
+        uvs-ofctl -O OpenFlow13 dump-meters "$BR"
     check_output "meter-features as ovs-ofctl" "$(ovs-ofctl -O OpenFlow13 meter-features "$MGMT")" \
-        uvs-ofctl meter-features "$BR"
+        uvs-ofctl -O OpenFlow13 meter-features "$BR"
     check "ovs-ofctl del-meters meter=2" ovs-ofctl -O OpenFlow13 del-meters "$MGMT" meter=2
 else
     echo "SKIP: ovs-ofctl not installed (apt-get install openvswitch-common): interop checks"

@@ -95,7 +95,8 @@ check_grep "OpenFlow 1.4: dump-ports (1.4 port statistics)" "port  *1: rx pkts=[
 check "OpenFlow 1.4: mod-port 2 no-packet-in" $OF14 mod-port "$MGMT" 2 no-packet-in
 check_grep "OpenFlow 1.4: the port shows NO_PACKET_IN" "config: +NO_PACKET_IN" \
     $OF14 dump-ports-desc "$MGMT"
-check_grep "OpenFlow 1.0 is refused with a reason" "no common version|version negotiation failed" \
-    bash -c "ovs-ofctl -O OpenFlow10 dump-flows $MGMT 2>&1; true"
+check_grep "OpenFlow 1.1 (not supported) is refused with a reason" \
+    "no common version|version negotiation failed" \
+    bash -c "ovs-ofctl -O OpenFlow11 dump-flows $MGMT 2>&1; true"
 
 uvs_test_finish

@@ -82,5 +82,27 @@ err=$("$HELPER" --detach --pidfile --no-chdir --fail-before-ready 2>&1); rc=$?
 check "detach fails when the child dies first" [ $rc -eq 1 ]
 check "child's error reaches the terminal" grep -q "failing before ready" <<<"$err"
 
+# 9. --user: as root, the daemon runs as nobody:nogroup with no capabilities, and its pidfile and
+# control socket (mode 0750) belong to it; an unknown user fails before detaching.
+err=$("$HELPER" --detach --pidfile --no-chdir --user=nosuchuser$$ 2>&1); rc=$?
+check "--user with an unknown user fails" [ $rc -ne 0 ]
+check "... naming it" grep -q "no such user \"nosuchuser$$\"" <<<"$err"
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && getent group nogroup >/dev/null; then
+    chmod 0755 "$T" && chown nobody:nogroup "$UVS_RUNDIR"
+    "$HELPER" --detach --pidfile --no-chdir --user=nobody:nogroup
+    check "--user: detach exits 0" [ $? -eq 0 ]
+    PID=$(cat "$UVS_RUNDIR/$NAME.pid" 2>/dev/null)
+    check "--user: runs as nobody" [ "$(ps -o user= -p "${PID:-0}")" = nobody ]
+    check "--user: no capabilities" grep -q '^CapEff:.0000000000000000$' "/proc/${PID:-0}/status"
+    check "--user: pidfile belongs to nobody" [ "$(stat -c %U "$UVS_RUNDIR/$NAME.pid")" = nobody ]
+    check "--user: socket 0750 nobody:nogroup" \
+        [ "$(stat -c '%a %U %G' "$UVS_RUNDIR/$NAME.${PID:-0}.ctl")" = "750 nobody nogroup" ]
+    check "--user: root's appctl still works" [ -n "$("$APPCTL" -t "$NAME" version)" ]
+    "$APPCTL" -t "$NAME" exit
+    check "--user: exits and removes its pidfile" wait_gone "${PID:-0}"
+else
+    echo "skip - --user as root (not root, or no nobody:nogroup)"
+fi
+
 [ $fails -eq 0 ] && echo "all passed" || echo "$fails failed"
 exit $((fails != 0))

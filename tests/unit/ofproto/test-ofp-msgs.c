@@ -155,22 +155,26 @@ test_hello(void **state)
     n = from_hex("0600001000000001000100080000007e", &ovs);
     assert_int_equal(ofp_decode_hello(ovs, n, &versions, &err), 0);
     assert_int_equal(versions, 0x7e);
-    assert_int_equal(ofp_negotiate_version(OFP_SUPPORTED_VERSIONS, versions), OFP14_VERSION);
+    assert_int_equal(ofp_negotiate_version(OFP_SUPPORTED_VERSIONS, versions), OFP15_VERSION);
     assert_int_equal(ofp_negotiate_version(OFP_SUPPORTED_VERSIONS, versions & 0x1e),
                      OFP13_VERSION);
+    assert_int_equal(ofp_negotiate_version(OFP_SUPPORTED_VERSIONS, versions & 0x0e),
+                     OFP10_VERSION);
     free(ovs);
 
     /* An OpenFlow 1.0 HELLO has no bitmap: the peer supports 1.0 only. */
     n = from_hex("0100000800000001", &ovs);
     assert_int_equal(ofp_decode_hello(ovs, n, &versions, &err), 0);
     assert_int_equal(versions, OFP_VERSION_BIT(OFP10_VERSION));
-    assert_int_equal(ofp_negotiate_version(OFP_SUPPORTED_VERSIONS, versions), 0);
+    assert_int_equal(ofp_negotiate_version(OFP_SUPPORTED_VERSIONS, versions), OFP10_VERSION);
+    /* ... unless Bridge.protocols leaves it out. */
+    assert_int_equal(ofp_negotiate_version(OFP_VERSION_BIT(OFP13_VERSION), versions), 0);
     free(ovs);
 
-    /* No bitmap, version 1.5: everything up to 1.5, so 1.4 is the highest in common. */
+    /* No bitmap, version 1.5: everything up to 1.5. */
     n = from_hex("0600000800000001", &ovs);
     assert_int_equal(ofp_decode_hello(ovs, n, &versions, &err), 0);
-    assert_int_equal(ofp_negotiate_version(OFP_SUPPORTED_VERSIONS, versions), OFP14_VERSION);
+    assert_int_equal(ofp_negotiate_version(OFP_SUPPORTED_VERSIONS, versions), OFP15_VERSION);
     free(ovs);
 
     /* Unknown element types are skipped; a bad element length is an error. */

@@ -10,6 +10,12 @@
  *   - DEC_TTL on TTL 1 drops (counted) or, with arg != 0, sends a packet-in with reason
  *     OFPR_INVALID_TTL (2);
  *   - dp_netdev_sync_caches() returns 0 with no PMD threads.
+ * And the revalidator, on a second dp_netdev with a PMD thread, a net_ring port (loopback: what
+ * is sent on it comes back on its rx queue) and a net_null sink, with a toy pipeline as upcall:
+ * after a table change, dp_netdev_revalidate() and dp_netdev_sync_caches() (the barrier), an
+ * unaffected megaflow survives (no new upcall), one whose actions changed is updated in place
+ * (no new upcall, new actions), and one whose mask no longer suffices is gone (the next packet
+ * upcalls); and other_config:upcall-rate's bound drops (and counts) misses past the rate.
  *
  * Starts DPDK through netdev-dpdk's dpdk_init() with --no-huge; skipped (77) if it cannot start.
  */
@@ -195,6 +201,185 @@ test_errors_and_sync(void **state)
     assert_int_equal(dp_netdev_sync_caches(dp), 0);
 }
 
+/* ---- Revalidation with a PMD thread. ---- */
+
+static struct dp_netdev *rdp;
+static uint32_t ring_port, sink_port;
+static int pipeline_version;            /* The toy pipeline's "flow table". */
+static unsigned n_upcalls, n_revalidations;     /* __atomic */
+
+/* Version 0: IPv4 TCP, UDP and ICMP go to the sink (consulting dl_type and nw_proto).
+ * Version 1: UDP to port 53 is dropped (UDP now consults tp_dst too), ICMP is dropped (same mask,
+ * new actions), TCP unchanged. */
+static void
+toy_xlate(const struct flow *f, struct dp_upcall_result *r)
+{
+    r->wc.dl_type_be = 0xffff;
+    if (f->dl_type_be != htons(0x0800)) {
+        return;
+    }
+    r->wc.nw_proto = 0xff;
+    int version = __atomic_load_n(&pipeline_version, __ATOMIC_ACQUIRE);
+    if (version >= 1 && f->nw_proto == 17) {
+        r->wc.tp_dst_be = 0xffff;
+        if (f->tp_dst_be == htons(53)) {
+            return;
+        }
+    }
+    if (version >= 1 && f->nw_proto == 1) {
+        return;
+    }
+    r->actions.a[0].type = DP_ACTION_OUTPUT;
+    r->actions.a[0].port = sink_port;
+    r->actions.n = 1;
+}
+
+static int
+toy_upcall(void *aux, const struct flow *f, const void *packet, size_t len,
+           struct dp_upcall_result *r)
+{
+    (void) aux;
+    (void) packet;
+    (void) len;
+    __atomic_add_fetch(&n_upcalls, 1, __ATOMIC_RELAXED);
+    toy_xlate(f, r);
+    return 0;
+}
+
+static int
+toy_revalidate(void *aux, const struct flow *key, struct dp_upcall_result *r)
+{
+    (void) aux;
+    __atomic_add_fetch(&n_revalidations, 1, __ATOMIC_RELAXED);
+    toy_xlate(key, r);
+    return 0;
+}
+
+static uint64_t
+rport_stat(uint32_t p, bool tx, int drop_reason)
+{
+    struct dp_port_stats s;
+    dp_netdev_port_get_stats(rdp, p, &s);
+    return drop_reason >= 0 ? s.drops[drop_reason] : tx ? s.tx_packets : s.rx_packets;
+}
+
+/* Waits up to 5 s for the counter to reach WANT. */
+static bool
+wait_stat(uint32_t p, bool tx, int drop_reason, uint64_t want)
+{
+    for (int i = 0; i < 500; i++) {
+        if (rport_stat(p, tx, drop_reason) >= want) {
+            return true;
+        }
+        usleep(10000);
+    }
+    return false;
+}
+
+/* Sends an IPv4 packet of protocol PROTO (to port DPORT) into the ring port: the PMD receives it. */
+static void
+inject(uint8_t proto, uint16_t dport)
+{
+    static const uint8_t a[6] = { 2, 0, 0, 0, 0, 1 }, b[6] = { 2, 0, 0, 0, 0, 2 };
+    struct pkt p;
+    memset(&p, 0, sizeof p);
+    pkt_put_eth(&p, b, a, 0x0800);
+    if (proto == 6) {
+        pkt_put_ipv4(&p, 0, 20 + 18, 0, 64, 6, 0x0a000001, 0x0a000002);
+        pkt_put_tcp(&p, 1000, dport, 0x10, 5);
+    } else if (proto == 17) {
+        pkt_put_ipv4(&p, 0, 8 + 18, 0, 64, 17, 0x0a000001, 0x0a000002);
+        pkt_put_udp(&p, 1000, dport, 18);
+    } else {
+        pkt_put_ipv4(&p, 0, 8 + 18, 0, 64, proto, 0x0a000001, 0x0a000002);
+        pkt_put_zeros(&p, 8);
+    }
+    pkt_put_zeros(&p, 18);
+    struct dp_action out = { .type = DP_ACTION_OUTPUT, .port = ring_port };
+    assert_int_equal(dp_netdev_execute(rdp, p.data, p.len, DP_PORT_NONE, &out, 1), 0);
+}
+
+static size_t
+n_megaflows(void)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    size_t n = 0;
+    dp_netdev_dump_flows(rdp, &ds);
+    const char *s = strstr(ds_cstr(&ds), ": ");
+    if (s) {
+        n = strtoul(s + 2, NULL, 10);
+    }
+    ds_destroy(&ds);
+    return n;
+}
+
+static void
+test_revalidate_pmd(void **state)
+{
+    (void) state;
+    char *err = NULL, devargs[64];
+
+    rdp = dp_netdev_create();
+    dp_netdev_set_upcall(rdp, toy_upcall);
+    dp_netdev_set_revalidate_cb(rdp, toy_revalidate);
+    if (dp_netdev_set_pmd_cpus(rdp, NULL, &err)) {
+        fail_msg("cannot start a PMD thread: %s", err);
+    }
+    snprintf(devargs, sizeof devargs, "net_ring_r%ld", (long) getpid() % 100000);
+    if (dp_netdev_port_add(rdp, "ring0", "dpdk", devargs, NULL, &ring_port, &err)) {
+        dp_netdev_destroy(rdp);
+        skip();     /* No net_ring driver in this DPDK build. */
+    }
+    /* net_ring pairs tx queue N with rx queue N: the main thread sends on its own tx queue (1,
+     * after the PMD's 0), so the PMD must poll rx queue 1 too. */
+    assert_int_equal(dp_netdev_port_set_config(rdp, ring_port, "2", NULL), 0);
+    snprintf(devargs, sizeof devargs, "net_null_s%ld,no-rx=1", (long) getpid() % 100000);
+    assert_int_equal(dp_netdev_port_add(rdp, "sink0", "dpdk", devargs, NULL, &sink_port, &err),
+                     0);
+
+    /* Three megaflows: TCP, UDP and ICMP, each forwarded to the sink once. */
+    inject(6, 80);
+    inject(17, 53);
+    inject(1, 0);
+    assert_true(wait_stat(sink_port, true, -1, 3));
+    assert_int_equal(__atomic_load_n(&n_upcalls, __ATOMIC_RELAXED), 3);
+    assert_int_equal(n_megaflows(), 3);
+
+    /* The table changes; the barrier waits for the revalidator. */
+    __atomic_store_n(&pipeline_version, 1, __ATOMIC_RELEASE);
+    dp_netdev_revalidate(rdp);
+    assert_int_equal(dp_netdev_sync_caches(rdp), 0);
+    assert_true(__atomic_load_n(&n_revalidations, __ATOMIC_RELAXED) >= 3);
+    assert_int_equal(n_megaflows(), 2);         /* UDP's is gone before the barrier. */
+
+    /* TCP: served by its surviving megaflow, no upcall. */
+    inject(6, 80);
+    assert_true(wait_stat(sink_port, true, -1, 4));
+    assert_int_equal(__atomic_load_n(&n_upcalls, __ATOMIC_RELAXED), 3);
+    /* ICMP: its megaflow was updated in place to drop, still no upcall. */
+    uint64_t d0 = rport_stat(ring_port, false, DP_DROP_ACTION_DROP);
+    inject(1, 0);
+    assert_true(wait_stat(ring_port, false, DP_DROP_ACTION_DROP, d0 + 1));
+    assert_int_equal(__atomic_load_n(&n_upcalls, __ATOMIC_RELAXED), 3);
+    /* UDP 53: a miss (new upcall), then dropped by the new translation. */
+    inject(17, 53);
+    assert_true(wait_stat(ring_port, false, DP_DROP_ACTION_DROP, d0 + 2));
+    assert_int_equal(__atomic_load_n(&n_upcalls, __ATOMIC_RELAXED), 4);
+    assert_int_equal(rport_stat(sink_port, true, -1), 4);
+
+    /* Upcall rate limit: at 1 upcall/s, of three new UDP flows (UDP now consults tp_dst: three
+     * megaflows) at least two are dropped and counted. */
+    dp_netdev_set_upcall_rate(rdp, 1);
+    uint64_t l0 = rport_stat(ring_port, false, DP_DROP_UPCALL_LIMIT);
+    inject(17, 54);
+    inject(17, 55);
+    inject(17, 56);
+    assert_true(wait_stat(ring_port, false, DP_DROP_UPCALL_LIMIT, l0 + 2));
+    assert_true(__atomic_load_n(&n_upcalls, __ATOMIC_RELAXED) <= 5);
+
+    dp_netdev_destroy(rdp);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -221,6 +406,7 @@ main(int argc, char *argv[])
         cmocka_unit_test(test_meter),
         cmocka_unit_test(test_dec_ttl),
         cmocka_unit_test(test_errors_and_sync),
+        cmocka_unit_test(test_revalidate_pmd),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     dp_netdev_destroy(dp);
