@@ -53,6 +53,11 @@ ofctl_transact_mods(const char *target, const struct ofctl_mod *mods, size_t n, 
         if (mods[i].type == OFPT_GROUP_MOD) {
             ofp_encode_group_mod(out, vc.version, xids[i], mods[i].gm);
         } else {
+            char *why = ofp_flow_mod_version_problem(mods[i].fm, vc.version);
+            if (why) {
+                uvs_fatal(0, "%s: a flow-mod cannot be sent in %s: %s (allow a later version "
+                          "with -O)", target, ofp_version_to_string(vc.version), why);
+            }
             ofp_encode_flow_mod(out, vc.version, xids[i], mods[i].fm);
         }
         if (bundle) {

@@ -57,11 +57,17 @@ cmd_del_groups(int argc, char *argv[])
     group_mod__(argv[1], argc > 2 ? argv[2] : "", OFPGC_DELETE);
 }
 
+struct group_aux {
+    const char *target;
+    json_t *json;               /* --format json: the array to fill. */
+};
+
 static void
 print_groups_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_multipart *mp,
                 void *aux)
 {
-    const char *target = aux;
+    const struct group_aux *ga = aux;
+    const char *target = ga->target;
     const uint8_t *p = mp->body;
     size_t left = mp->body_len;
     struct ofp_group_mod gm;
@@ -69,10 +75,17 @@ print_groups_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_mul
     struct ds s = DS_EMPTY_INITIALIZER;
     int error;
 
-    ofp_format_mp_header(&s, "OFPST_GROUP_DESC reply", msg->data[0], ofp_get_be32(msg->data + 4),
-                         mp->flags);
-    ds_put_char(&s, '\n');
+    if (!ga->json) {
+        ofp_format_mp_header(&s, "OFPST_GROUP_DESC reply", msg->data[0],
+                             ofp_get_be32(msg->data + 4), mp->flags);
+        ds_put_char(&s, '\n');
+    }
     while (!(error = ofp_pull_group_desc(&p, &left, &gm, &err))) {
+        if (ga->json) {
+            json_array_append_new(ga->json, ofctl_json_group(&gm, ports_to_show(target)));
+            ofp_group_mod_destroy(&gm);
+            continue;
+        }
         ds_put_char(&s, ' ');
         ofp_format_group(&s, &gm, ports_to_show(target));
         ds_put_char(&s, '\n');
@@ -89,6 +102,7 @@ print_groups_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_mul
 void
 cmd_dump_groups(int argc, char *argv[])
 {
+    struct group_aux ga = { argv[1], ofctl_json ? json_array() : NULL };
     struct vconn vc;
     struct ofpbuf req;
 
@@ -96,9 +110,12 @@ cmd_dump_groups(int argc, char *argv[])
     uint32_t xid = alloc_xid();
     ofpbuf_init(&req, 64);
     ofp_encode_multipart_request(&req, vc.version, xid, OFPMP_GROUP_DESC, NULL, 0);
-    multipart_transact(&vc, &req, xid, "group description request", print_groups_cb, argv[1]);
+    multipart_transact(&vc, &req, xid, "group description request", print_groups_cb, &ga);
     ofpbuf_uninit(&req);
     vconn_close(&vc);
+    if (ga.json) {
+        ofctl_json_print(ga.json);
+    }
 }
 
 
@@ -175,11 +192,16 @@ print_group_stats_cb(struct vconn *vc, const struct ofpbuf *msg, const struct of
     struct ds s = DS_EMPTY_INITIALIZER;
     int error;
 
-    (void) aux;
-    ofp_format_mp_header(&s, "OFPST_GROUP reply", msg->data[0], ofp_get_be32(msg->data + 4),
-                         mp->flags);
-    ds_put_char(&s, '\n');
+    if (!aux) {
+        ofp_format_mp_header(&s, "OFPST_GROUP reply", msg->data[0],
+                             ofp_get_be32(msg->data + 4), mp->flags);
+        ds_put_char(&s, '\n');
+    }
     while (!(error = ofp_pull_group_stats(&p, &left, gs, &err))) {
+        if (aux) {                  /* --format json: AUX is the array to fill. */
+            json_array_append_new(aux, ofctl_json_group_stats(gs));
+            continue;
+        }
         ofp_format_group_stats(&s, gs);
         ds_put_char(&s, '\n');
     }
@@ -195,6 +217,7 @@ print_group_stats_cb(struct vconn *vc, const struct ofpbuf *msg, const struct of
 void
 cmd_dump_group_stats(int argc, char *argv[])
 {
+    json_t *json = ofctl_json ? json_array() : NULL;
     uint32_t group_id = OFPG_ALL;
     struct vconn vc;
     struct ofpbuf req;
@@ -217,9 +240,12 @@ cmd_dump_group_stats(int argc, char *argv[])
     uint32_t xid = alloc_xid();
     ofpbuf_init(&req, 64);
     ofp_encode_group_stats_request(&req, vc.version, xid, group_id);
-    multipart_transact(&vc, &req, xid, "group statistics request", print_group_stats_cb, NULL);
+    multipart_transact(&vc, &req, xid, "group statistics request", print_group_stats_cb, json);
     ofpbuf_uninit(&req);
     vconn_close(&vc);
+    if (json) {
+        ofctl_json_print(json);
+    }
 }
 
 static void
@@ -233,6 +259,10 @@ print_group_features_cb(struct vconn *vc, const struct ofpbuf *msg,
     (void) aux;
     if (ofp_decode_group_features(mp->body, mp->body_len, &gf, &err)) {
         decode_failed(vc, "group features reply", err);
+    }
+    if (ofctl_json) {
+        ofctl_json_print(ofctl_json_group_features(&gf));
+        return;
     }
     ofp_format_mp_header(&s, "OFPST_GROUP_FEATURES reply", msg->data[0],
                          ofp_get_be32(msg->data + 4), mp->flags);

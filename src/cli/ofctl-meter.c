@@ -63,11 +63,16 @@ print_configs_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_mu
     struct ds s = DS_EMPTY_INITIALIZER;
     int error;
 
-    (void) aux;
-    ofp_format_mp_header(&s, "OFPST_METER_CONFIG reply", msg->data[0],
-                         ofp_get_be32(msg->data + 4), mp->flags);
-    ds_put_char(&s, '\n');
+    if (!aux) {
+        ofp_format_mp_header(&s, "OFPST_METER_CONFIG reply", msg->data[0],
+                             ofp_get_be32(msg->data + 4), mp->flags);
+        ds_put_char(&s, '\n');
+    }
     for (int n = 0; !(error = ofp_pull_meter_config(&p, &left, &mm, &err)); n++) {
+        if (aux) {                  /* --format json: AUX is the array to fill. */
+            json_array_append_new(aux, ofctl_json_meter_config(&mm));
+            continue;
+        }
         if (n) {
             ds_put_char(&s, '\n');     /* ovs-ofctl: a blank line between meters. */
         }
@@ -92,11 +97,16 @@ print_stats_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_mult
     struct ds s = DS_EMPTY_INITIALIZER;
     int error;
 
-    (void) aux;
-    ofp_format_mp_header(&s, "OFPST_METER reply", msg->data[0], ofp_get_be32(msg->data + 4),
-                         mp->flags);
-    ds_put_char(&s, '\n');
+    if (!aux) {
+        ofp_format_mp_header(&s, "OFPST_METER reply", msg->data[0],
+                             ofp_get_be32(msg->data + 4), mp->flags);
+        ds_put_char(&s, '\n');
+    }
     for (int n = 0; !(error = ofp_pull_meter_stats(&p, &left, &ms, &err)); n++) {
+        if (aux) {
+            json_array_append_new(aux, ofctl_json_meter_stats(&ms));
+            continue;
+        }
         if (n) {
             ds_put_char(&s, '\n');     /* ovs-ofctl: a blank line between meters. */
         }
@@ -122,6 +132,10 @@ print_features_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_m
     if (ofp_decode_meter_features(mp->body, mp->body_len, &mf, &err)) {
         decode_failed(vc, "meter features reply", err);
     }
+    if (ofctl_json) {
+        ofctl_json_print(ofctl_json_meter_features(&mf));
+        return;
+    }
     ofp_format_mp_header(&s, "OFPST_METER_FEATURES reply", msg->data[0],
                          ofp_get_be32(msg->data + 4), mp->flags);
     ds_put_char(&s, '\n');
@@ -141,15 +155,19 @@ meter_request__(int argc, char *argv[], uint16_t mp_type, const char *what, mult
         uvs_fatal(0, "%s", error);
     }
 
+    json_t *json = ofctl_json ? json_array() : NULL;
     struct vconn vc;
     struct ofpbuf req;
     vconn_open(argv[1], &vc);
     uint32_t xid = alloc_xid();
     ofpbuf_init(&req, 64);
     ofp_encode_meter_request(&req, vc.version, xid, mp_type, sel.meter_id);
-    multipart_transact(&vc, &req, xid, what, cb, NULL);
+    multipart_transact(&vc, &req, xid, what, cb, json);
     ofpbuf_uninit(&req);
     vconn_close(&vc);
+    if (json) {
+        ofctl_json_print(json);
+    }
 }
 
 void

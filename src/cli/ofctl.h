@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "lib/stream.h"
 #include "lib/util.h"
 #include "ofproto/ofp-msgs.h"
@@ -30,6 +32,7 @@ struct ofp_port_map;
 /* Options (uvs-ofctl.c). */
 extern bool ofctl_strict;          /* --strict: mod-flows/del-flows match exactly. */
 extern bool ofctl_bundle;          /* --bundle: flow-mods go in one atomic OpenFlow 1.4 bundle. */
+extern bool ofctl_json;            /* --format json: dumps print JSON (ofctl-json.c). */
 /* Whether port names are shown (--names, --no-names, default: stdout is a terminal). */
 bool should_show_names(void);
 
@@ -123,5 +126,39 @@ void cmd_del_meters(int argc, char *argv[]);
 void cmd_dump_meters(int argc, char *argv[]);
 void cmd_meter_stats(int argc, char *argv[]);
 void cmd_meter_features(int argc, char *argv[]);
+
+/* JSON output (ofctl-json.c), for --format json. Each function returns a new reference to an
+ * object with the stable keys documented in docs/user-guide/uvs-ofctl.md; ofctl_json_print()
+ * prints J indented on stdout and releases it. */
+struct ofp_phy_port;
+struct ofp_switch_features;
+struct ofp_switch_config;
+struct ofp_desc;
+struct ofp_table_stats;
+struct ofp_table_features_entry;
+struct ofp_port_stats;
+struct ofp_aggregate_stats;
+struct ofp_group_stats;
+struct ofp_group_features;
+struct ofp_meter_mod;
+struct ofp_meter_stats;
+struct ofp_meter_features;
+void ofctl_json_print(json_t *j);
+json_t *ofctl_json_port_desc(const struct ofp_phy_port *);
+/* "show": the features reply with an empty "ports" array to fill; ofctl_json_set_config() adds
+ * the get-config reply's "frag" and "miss_send_len". */
+json_t *ofctl_json_features(uint8_t version, const struct ofp_switch_features *);
+void ofctl_json_set_config(json_t *show, const struct ofp_switch_config *);
+json_t *ofctl_json_desc(const struct ofp_desc *);
+json_t *ofctl_json_table_stats(const struct ofp_table_stats *);
+json_t *ofctl_json_table_features(const struct ofp_table_features_entry *);
+json_t *ofctl_json_port_stats(const struct ofp_port_stats *, const struct ofp_port_map *);
+json_t *ofctl_json_aggregate(const struct ofp_aggregate_stats *);
+json_t *ofctl_json_group(const struct ofp_group_mod *, const struct ofp_port_map *);
+json_t *ofctl_json_group_stats(const struct ofp_group_stats *);
+json_t *ofctl_json_group_features(const struct ofp_group_features *);
+json_t *ofctl_json_meter_config(const struct ofp_meter_mod *);
+json_t *ofctl_json_meter_stats(const struct ofp_meter_stats *);
+json_t *ofctl_json_meter_features(const struct ofp_meter_features *);
 
 #endif

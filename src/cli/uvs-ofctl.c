@@ -49,7 +49,7 @@ static int use_names = -1;          /* --names (1), --no-names (0), default: if 
 bool ofctl_strict;                  /* --strict */
 bool ofctl_bundle;                  /* --bundle */
 static int sort_dir;                /* --sort (1), --rsort (-1), none (0) */
-static bool json_output;            /* --format json (dump-flows) */
+bool ofctl_json;                    /* --format json */
 static const char *sort_field;      /* --sort=FIELD: NULL or "priority" = by priority */
 static int timeout_ms = -1;         /* --timeout, -1 = wait forever */
 /* Unlike ovs-ofctl, uvs-ofctl offers every version the codec speaks (OFP_SUPPORTED_VERSIONS) and
@@ -414,6 +414,7 @@ ports_to_show(const char *target)
 
 struct print_aux {
     const char *target;
+    json_t *json;               /* --format json: the array to fill. */
 };
 
 static void
@@ -435,6 +436,13 @@ print_port_desc_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_
     if (error != -ENOENT) {
         decode_failed(vc, "port description reply", err);
     }
+    if (aux) {                  /* --format json: AUX is the array to fill. */
+        for (size_t i = 0; i < n; i++) {
+            json_array_append_new(aux, ofctl_json_port_desc(&ports[i]));
+        }
+        free(ports);
+        return;
+    }
     struct ds s = DS_EMPTY_INITIALIZER;
     ofp_format_port_desc_reply(&s, msg->data[0], ofp_get_be32(msg->data + 4), mp->flags,
                                ports, n);
@@ -443,15 +451,16 @@ print_port_desc_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_
     free(ports);
 }
 
+/* Prints the port descriptions, or with JSON appends them to that array. */
 static void
-dump_port_desc(struct vconn *vc)
+dump_port_desc(struct vconn *vc, json_t *json)
 {
     struct ofpbuf req;
     uint32_t xid = alloc_xid();
 
     ofpbuf_init(&req, 16);
     ofp_encode_multipart_request(&req, vc->version, xid, OFPMP_PORT_DESC, NULL, 0);
-    multipart_transact(vc, &req, xid, "port description request", print_port_desc_cb, NULL);
+    multipart_transact(vc, &req, xid, "port description request", print_port_desc_cb, json);
     ofpbuf_uninit(&req);
 }
 
@@ -476,12 +485,25 @@ cmd_show(int argc, char *argv[])
         || ofp_decode_features_reply(reply.data, reply.size, &f, &err)) {
         uvs_fatal(0, "%s: bad reply to the features request", vc.target);
     }
-    ofp_format_features_reply(&s, reply.data[0], xid, &f);
-    fputs(ds_cstr(&s), stdout);
-    ds_clear(&s);
+    json_t *json = NULL;
+    if (ofctl_json) {
+        json = ofctl_json_features(reply.data[0], &f);
+        for (size_t i = 0; i < f.n_ports; i++) {
+            json_array_append_new(json_object_get(json, "ports"),
+                                  ofctl_json_port_desc(&f.ports[i]));
+        }
+    } else {
+        ofp_format_features_reply(&s, reply.data[0], xid, &f);
+        fputs(ds_cstr(&s), stdout);
+        ds_clear(&s);
+    }
 
     /* OpenFlow 1.3 moved the ports out of the features reply. */
-    dump_port_desc(&vc);
+    if (!json) {
+        dump_port_desc(&vc, NULL);
+    } else if (reply.data[0] != OFP10_VERSION) {
+        dump_port_desc(&vc, json_object_get(json, "ports"));
+    }
     vconn_close(&vc);
 
     /* ovs-ofctl asks for the configuration over a new connection. */
@@ -495,8 +517,13 @@ cmd_show(int argc, char *argv[])
         || ofp_decode_switch_config(reply.data, reply.size, &c, &err)) {
         uvs_fatal(0, "%s: bad reply to the get-config request", vc.target);
     }
-    ofp_format_switch_config(&s, reply.data[0], OFPT_GET_CONFIG_REPLY, xid, &c);
-    fputs(ds_cstr(&s), stdout);
+    if (json) {
+        ofctl_json_set_config(json, &c);
+        ofctl_json_print(json);
+    } else {
+        ofp_format_switch_config(&s, reply.data[0], OFPT_GET_CONFIG_REPLY, xid, &c);
+        fputs(ds_cstr(&s), stdout);
+    }
     vconn_close(&vc);
     ds_destroy(&s);
     ofpbuf_uninit(&b);
@@ -508,9 +535,14 @@ cmd_dump_ports_desc(int argc, char *argv[])
 {
     struct vconn vc;
 
+    json_t *json = ofctl_json ? json_array() : NULL;
+
     vconn_open_ports(argv[1], &vc);
-    dump_port_desc(&vc);
+    dump_port_desc(&vc, json);
     vconn_close(&vc);
+    if (json) {
+        ofctl_json_print(json);
+    }
 }
 
 static void
@@ -522,6 +554,10 @@ print_desc_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_multi
 
     if (ofp_decode_desc_reply(mp->body, mp->body_len, &d, &err)) {
         decode_failed(vc, "description reply", err);
+    }
+    if (ofctl_json) {
+        ofctl_json_print(ofctl_json_desc(&d));
+        return;
     }
     struct ds s = DS_EMPTY_INITIALIZER;
     ofp_format_desc_reply(&s, msg->data[0], ofp_get_be32(msg->data + 4), mp->flags, &d);
@@ -563,6 +599,13 @@ print_tables_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_mul
     if (error != -ENOENT) {
         decode_failed(vc, "table statistics reply", err);
     }
+    if (aux) {
+        for (size_t i = 0; i < n; i++) {
+            json_array_append_new(aux, ofctl_json_table_stats(&ts[i]));
+        }
+        free(ts);
+        return;
+    }
     struct ds s = DS_EMPTY_INITIALIZER;
     ofp_format_table_stats_reply(&s, msg->data[0], ofp_get_be32(msg->data + 4), mp->flags,
                                  ts, n);
@@ -574,6 +617,7 @@ print_tables_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_mul
 static void
 cmd_dump_tables(int argc, char *argv[])
 {
+    json_t *json = ofctl_json ? json_array() : NULL;
     struct vconn vc;
     struct ofpbuf req;
 
@@ -581,10 +625,18 @@ cmd_dump_tables(int argc, char *argv[])
     uint32_t xid = alloc_xid();
     ofpbuf_init(&req, 16);
     ofp_encode_multipart_request(&req, vc.version, xid, OFPMP_TABLE, NULL, 0);
-    multipart_transact(&vc, &req, xid, "table statistics request", print_tables_cb, NULL);
+    multipart_transact(&vc, &req, xid, "table statistics request", print_tables_cb, json);
     ofpbuf_uninit(&req);
     vconn_close(&vc);
+    if (json) {
+        ofctl_json_print(json);
+    }
 }
+
+struct table_features_aux {
+    json_t *json;                        /* --format json: the array to fill. */
+    struct ofp_table_features_fmt fmt;   /* Text: the folding state across replies. */
+};
 
 static void
 print_table_features_cb(struct vconn *vc, const struct ofpbuf *msg,
@@ -597,11 +649,16 @@ print_table_features_cb(struct vconn *vc, const struct ofpbuf *msg,
     struct ds s = DS_EMPTY_INITIALIZER;
     int error;
 
-    ofp_format_mp_header(&s, "OFPST_TABLE_FEATURES reply", msg->data[0],
-                         ofp_get_be32(msg->data + 4), mp->flags);
-    ds_put_char(&s, '\n');
+    struct table_features_aux *tfa = aux;
+
+    /* Like ovs-ofctl 3.1, no reply header: the tables, runs of equal ones folded. */
+    tfa->fmt.version = msg->data[0];
     while (!(error = ofp_pull_table_features(&p, &left, e, &err))) {
-        ofp_format_table_features(&s, e);
+        if (tfa->json) {
+            json_array_append_new(tfa->json, ofctl_json_table_features(e));
+        } else {
+            ofp_table_features_fmt_add(&s, &tfa->fmt, e);
+        }
     }
     fputs(ds_cstr(&s), stdout);
     ds_destroy(&s);
@@ -614,17 +671,29 @@ print_table_features_cb(struct vconn *vc, const struct ofpbuf *msg,
 static void
 cmd_dump_table_features(int argc, char *argv[])
 {
+    struct table_features_aux *tfa = xmalloc(sizeof *tfa);
     struct vconn vc;
     struct ofpbuf req;
 
+    tfa->json = ofctl_json ? json_array() : NULL;
+    ofp_table_features_fmt_init(&tfa->fmt);
     vconn_open(argv[1], &vc);
     uint32_t xid = alloc_xid();
     ofpbuf_init(&req, 16);
     ofp_encode_multipart_request(&req, vc.version, xid, OFPMP_TABLE_FEATURES, NULL, 0);
     multipart_transact(&vc, &req, xid, "table features request", print_table_features_cb,
-                       NULL);
+                       tfa);
     ofpbuf_uninit(&req);
     vconn_close(&vc);
+    if (tfa->json) {
+        ofctl_json_print(tfa->json);
+    } else {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        ofp_table_features_fmt_finish(&s, &tfa->fmt);
+        fputs(ds_cstr(&s), stdout);
+        ds_destroy(&s);
+    }
+    free(tfa);
 }
 
 static void
@@ -647,6 +716,14 @@ print_ports_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_mult
     if (error != -ENOENT) {
         decode_failed(vc, "port statistics reply", err);
     }
+    if (aux->json) {
+        for (size_t i = 0; i < n; i++) {
+            json_array_append_new(aux->json, ofctl_json_port_stats(&ps[i],
+                                                                   get_port_map(aux->target)));
+        }
+        free(ps);
+        return;
+    }
     struct ds s = DS_EMPTY_INITIALIZER;
     ofp_format_port_stats_reply(&s, msg->data[0], ofp_get_be32(msg->data + 4), mp->flags, ps, n,
                                 ports_to_show(aux->target));
@@ -659,7 +736,7 @@ static void
 cmd_dump_ports(int argc, char *argv[])
 {
     struct port_lookup pl = { argv[1] };
-    struct print_aux aux = { argv[1] };
+    struct print_aux aux = { argv[1], ofctl_json ? json_array() : NULL };
     uint32_t port_no = OFPP_ANY;
     struct vconn vc;
     struct ofpbuf req;
@@ -685,6 +762,9 @@ cmd_dump_ports(int argc, char *argv[])
     multipart_transact(&vc, &req, xid, "port statistics request", print_ports_cb, &aux);
     ofpbuf_uninit(&req);
     vconn_close(&vc);
+    if (aux.json) {
+        ofctl_json_print(aux.json);
+    }
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -741,13 +821,13 @@ print_flows_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_mult
     struct ds s = DS_EMPTY_INITIALIZER;
     int error;
 
-    if (aux->header && !sort_dir && !json_output) {
+    if (aux->header && !sort_dir && !ofctl_json) {
         ofp_format_mp_header(&s, "OFPST_FLOW reply", msg->data[0], ofp_get_be32(msg->data + 4),
                              mp->flags);
         ds_put_char(&s, '\n');
     }
     while (!(error = ofp_pull_flow_stats(&p, &left, &fs, &err))) {
-        if (sort_dir || json_output) {
+        if (sort_dir || ofctl_json) {
             struct flows_aux *w = aux_;
             w->sorted = xrealloc(w->sorted, (w->n_sorted + 1) * sizeof *w->sorted);
             w->sorted[w->n_sorted++] = fs;     /* Takes over fs.ofpacts. */
@@ -775,6 +855,10 @@ print_aggregate_cb(struct vconn *vc, const struct ofpbuf *msg, const struct ofp_
 
     if (ofp_decode_aggregate_reply(mp->body, mp->body_len, &a, &err)) {
         decode_failed(vc, "aggregate statistics reply", err);
+    }
+    if (ofctl_json) {
+        ofctl_json_print(ofctl_json_aggregate(&a));
+        return;
     }
     struct ds s = DS_EMPTY_INITIALIZER;
     ofp_format_aggregate_reply(&s, msg->data[0], ofp_get_be32(msg->data + 4), mp->flags, &a);
@@ -818,7 +902,7 @@ dump_flows__(int argc, char *argv[], bool aggregate)
     multipart_transact(&vc, &req, xid, aggregate ? "aggregate statistics request"
                        : "flow statistics request",
                        aggregate ? print_aggregate_cb : print_flows_cb, &aux);
-    if (json_output && !aggregate) {
+    if (ofctl_json && !aggregate) {
         /* Stable JSON: one object per flow, match and actions in the flow syntax. */
         if (sort_dir) {
             qsort(aux.sorted, aux.n_sorted, sizeof *aux.sorted, compare_flows);
@@ -1029,7 +1113,7 @@ usage(void)
            "  --bundle                    flow and group commands in one atomic bundle (1.4+)\n"
            "  -p, --private-key=FILE      -c, --certificate=FILE  -C, --ca-cert=FILE  for ssl:\n"
            "  --sort[=FIELD], --rsort[=FIELD]  dump-flows sorted by FIELD (default: priority)\n"
-           "  --format=json               dump-flows as a JSON array (stable keys)\n"
+           "  --format=json               dumps and show as JSON (stable keys)\n"
            "  --names, --no-names         show port names (default: when output is a terminal)\n"
            "  -t, --timeout=SECS          give up after SECS seconds\n"
            "  -h, --help                  show this help\n"
@@ -1134,7 +1218,7 @@ main(int argc, char *argv[])
             break;
         case OPT_FORMAT:
             if (!strcmp(optarg, "json")) {
-                json_output = true;
+                ofctl_json = true;
             } else if (strcmp(optarg, "text")) {
                 uvs_fatal(0, "--format=%s: unknown format (use text or json)", optarg);
             }

@@ -85,6 +85,7 @@ struct ofconn {
     char *name;                 /* "br0<->unix#3", for logs. */
     uint8_t version;
     bool closing;               /* Close once 'tx' is flushed (after HELLO_FAILED). */
+    bool nx_table_id;           /* NXT_FLOW_MOD_TABLE_ID enabled (OpenFlow 1.0 table ids). */
     bool dead;                  /* Stream failed: destroy. */
     bool rx_backlog;            /* Complete messages left unprocessed (bound reached). */
     uint16_t miss_send_len;
@@ -710,7 +711,8 @@ ofconn_handle_msg(struct ofconn *ofconn, const uint8_t *msg, size_t len)
     size_t req_len = len;
     struct ofpbuf up;
     ofpbuf_init(&up, 0);
-    error = ofp_msg_upgrade(msg, len, &up, &err);
+    error = ofp_msg_upgrade_flags(msg, len, ofconn->nx_table_id ? OFP_UPGRADE_NX_TABLE_ID : 0,
+                                  &up, &err);
     if (error < 0) {
         send_error(ofconn, req, req_len, err);
         ofpbuf_uninit(&up);
@@ -851,8 +853,11 @@ ofconn_handle_msg(struct ofconn *ofconn, const uint8_t *msg, size_t len)
 
     case OFPT_EXPERIMENTER: {
         bool enable;
-        /* NXT_FLOW_MOD_TABLE_ID: 1.0 flow-mods always carry their table id here. */
+        /* NXT_FLOW_MOD_TABLE_ID: later 1.0 flow-mods carry a table id (0 = table 0). */
         error = ofp_decode_nx_flow_mod_table_id(msg, len, &enable, &err);
+        if (!error) {
+            ofconn->nx_table_id = enable;
+        }
         if (error == -ENOENT) {
             err = (struct ofperr) { OFPET_BAD_REQUEST, OFPBRC_BAD_EXPERIMENTER };
             error = -EPROTO;

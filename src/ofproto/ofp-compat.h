@@ -62,6 +62,11 @@ void ofp10_put_match(uint8_t *p, const struct match *);
  * above 7 or a vlan id above 4095). */
 int ofp10_pull_match(const uint8_t *p, struct match *, struct ofperr *err);
 
+/* Whether the 1.0 form of MATCH means exactly MATCH (no field left out, no mask widened). */
+bool ofp10_match_fits(const struct match *);
+/* The name of the first action or instruction in ACTS that OpenFlow 1.0 cannot carry, or NULL. */
+const char *ofp10_actions_problem(const struct ofpacts *acts);
+
 /* Appends the apply-actions of ACTS as an OpenFlow 1.0 action list. Instructions and actions
  * 1.0 lacks (write-actions, clear-actions, write-metadata, goto-table, meter, group, push_vlan)
  * are left out; set_field of a field with a 1.0 action becomes that action, of another field a
@@ -93,8 +98,9 @@ void ofp10_encode_port_status(struct ofpbuf *out, uint32_t xid, uint8_t reason,
                               const struct ofp_phy_port *);
 
 /* Converts the 1.0 message MSG (LEN bytes, header already checked) into the 1.3 one it means,
- * appended to OUT. Returns 0 or -EPROTO. */
-int ofp10_upgrade(const uint8_t *msg, size_t len, struct ofpbuf *out, struct ofperr *err);
+ * appended to OUT; FLAGS as for ofp_msg_upgrade_flags(). Returns 0 or -EPROTO. */
+int ofp10_upgrade(const uint8_t *msg, size_t len, unsigned int flags, struct ofpbuf *out,
+                  struct ofperr *err);
 
 /* ---------------------------------------------------------------------------------------------
  * OpenFlow 1.4 and 1.5 (ofp-msgs15.c).

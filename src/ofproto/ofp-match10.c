@@ -190,9 +190,11 @@ ofp10_pull_match(const uint8_t *p, struct match *m, struct ofperr *err)
         memset(w->dl_dst.ea, 0xff, 6);
     }
     uint16_t vid = ofp_get_be16(p + 18), tci = 0, tci_mask = 0;
+    bool no_vlan = !(wc & OFPFW10_DL_VLAN) && vid == OFP10_NO_VLAN;
     if (!(wc & OFPFW10_DL_VLAN)) {
-        if (vid == OFP10_NO_VLAN) {
-            tci_mask = 0xffff;             /* No tag at all: pcp is then meaningless. */
+        if (no_vlan) {
+            /* No tag at all (pcp is then meaningless), as OXM's vlan_vid=0 says it. */
+            tci_mask = VLAN_VID_MASK | VLAN_CFI;
         } else if (vid > VLAN_VID_MASK) {
             return match10_error(err, OFPBMC_BAD_VALUE);
         } else {
@@ -200,7 +202,7 @@ ofp10_pull_match(const uint8_t *p, struct match *m, struct ofperr *err)
             tci_mask = VLAN_VID_MASK | VLAN_CFI;
         }
     }
-    if (!(wc & OFPFW10_DL_VLAN_PCP) && !(tci_mask == 0xffff)) {
+    if (!(wc & OFPFW10_DL_VLAN_PCP) && !no_vlan) {
         if (p[20] > 7) {
             return match10_error(err, OFPBMC_BAD_VALUE);
         }
@@ -497,3 +499,51 @@ ofp10_decode_actions(const uint8_t *p, size_t len, const struct match *match,
     }
     return 0;
 }
+
+/* ---------------------------------------------------------------------------------------------
+ * What OpenFlow 1.0 can carry.
+ * ------------------------------------------------------------------------------------------- */
+
+bool
+ofp10_match_fits(const struct match *m)
+{
+    uint8_t wire[OFP10_MATCH_LEN];
+    struct match back, norm = *m;
+    struct ofperr err;
+
+    ofp10_put_match(wire, m);
+    match_normalize(&norm);
+    return !ofp10_pull_match(wire, &back, &err) && match_equal(&back, &norm);
+}
+
+const char *
+ofp10_actions_problem(const struct ofpacts *acts)
+{
+    for (size_t i = 0; i < acts->n; i++) {
+        const struct ofpact *a = &acts->acts[i];
+        const struct ofpact *next = i + 1 < acts->n ? &acts->acts[i + 1] : NULL;
+
+        if (a->write) {
+            return "write_actions";
+        }
+        switch ((enum ofpact_type) a->type) {
+        case OFPACT_GROUP: return "group";
+        case OFPACT_METER: return "meter";
+        case OFPACT_CLEAR_ACTIONS: return "clear_actions";
+        case OFPACT_WRITE_METADATA: return "write_metadata";
+        case OFPACT_GOTO_TABLE: return "goto_table";
+        case OFPACT_PUSH_VLAN:
+            /* Only as the tag that the next set_vlan_vid / set_vlan_pcp pushes. */
+            if (!next || next->type != OFPACT_SET_FIELD
+                || (ofp_field_by_id(next->field)->prereq != OFP_PRQ_VLAN
+                    && strcmp(ofp_field_by_id(next->field)->name, "vlan_vid"))) {
+                return "push_vlan (other than before a VLAN set_field)";
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    return NULL;
+}
+

@@ -218,6 +218,13 @@ ofp_encode_simple(struct ofpbuf *out, uint8_t version, uint8_t type, uint32_t xi
 int
 ofp_msg_upgrade(const void *msg, size_t len, struct ofpbuf *out, struct ofperr *err)
 {
+    return ofp_msg_upgrade_flags(msg, len, 0, out, err);
+}
+
+int
+ofp_msg_upgrade_flags(const void *msg, size_t len, unsigned int flags, struct ofpbuf *out,
+                      struct ofperr *err)
+{
     const uint8_t *p = msg;
 
     if (len < OFP_HEADER_LEN || ofp_get_be16(p + 2) != len) {
@@ -227,7 +234,7 @@ ofp_msg_upgrade(const void *msg, size_t len, struct ofpbuf *out, struct ofperr *
         return 1;                 /* Same type number everywhere; negotiation reads its version. */
     }
     size_t start = out->size;
-    int error = p[0] == OFP10_VERSION ? ofp10_upgrade(p, len, out, err)
+    int error = p[0] == OFP10_VERSION ? ofp10_upgrade(p, len, flags, out, err)
                 : p[0] >= OFP14_VERSION ? ofp15_upgrade(p, len, out, err) : 1;
     if (error < 0) {
         out->size = start;
@@ -504,6 +511,20 @@ ofp_encode_flow_mod(struct ofpbuf *out, uint8_t version, uint32_t xid,
     ofp_put_match(out, &fm->match);
     ofp_put_instructions_version(out, version, &fm->ofpacts);
     ofp_msg_finish(out, start);
+}
+
+char *
+ofp_flow_mod_version_problem(const struct ofp_flow_mod *fm, uint8_t version)
+{
+    if (version != OFP10_VERSION) {
+        return NULL;
+    }
+    if (!ofp10_match_fits(&fm->match)) {
+        return xstrdup("its match uses fields or masks OpenFlow 1.0 cannot carry (registers, "
+                       "metadata, IPv6, ARP hardware addresses, non-prefix masks...)");
+    }
+    const char *what = ofp10_actions_problem(&fm->ofpacts);
+    return what ? xasprintf("OpenFlow 1.0 has no %s", what) : NULL;
 }
 
 int

@@ -143,6 +143,12 @@ int ofp_decode_header(const void *data, size_t size, struct ofp_msg_header *, st
  * itself); 1.5 — packet-out, group-mod, flow-removed, port/group-description requests, and the
  * flow, aggregate and group-description replies. Also 1.0 queue-stats requests. */
 int ofp_msg_upgrade(const void *msg, size_t len, struct ofpbuf *out, struct ofperr *err);
+/* The same, with OFP_UPGRADE_* FLAGS describing the connection. */
+#define OFP_UPGRADE_NX_TABLE_ID 1u   /* The peer enabled NXT_FLOW_MOD_TABLE_ID: a 1.0 flow-mod's
+                                        table byte 0 means table 0 (else: all, for a modify or
+                                        delete), 0xff all tables (an add: table 0). */
+int ofp_msg_upgrade_flags(const void *msg, size_t len, unsigned int flags, struct ofpbuf *out,
+                          struct ofperr *err);
 /* (A converted 1.0 message keeps version byte 0x01 but has 1.3 type numbers: take its type from
  * the original's ofp_decode_header() or from its type byte, not from another
  * ofp_decode_header().) */
@@ -150,7 +156,7 @@ int ofp_msg_upgrade(const void *msg, size_t len, struct ofpbuf *out, struct ofpe
 /* Open vSwitch's NXT_FLOW_MOD_TABLE_ID (OFPT_EXPERIMENTER/VENDOR, Nicira subtype 15), which
  * ovs-ofctl sends over OpenFlow 1.0 before flow-mods naming a table. Returns 0 with *ENABLE if MSG
  * is one, -ENOENT if MSG is another experimenter message, -EPROTO (BAD_LEN) if it is truncated.
- * uvs reads the table id of every 1.0 flow-mod, so the switch just accepts it. */
+ * connmgr then passes OFP_UPGRADE_NX_TABLE_ID for the connection's later messages. */
 int ofp_decode_nx_flow_mod_table_id(const void *msg, size_t len, bool *enable,
                                     struct ofperr *err);
 
@@ -299,6 +305,13 @@ int ofp_decode_instructions(const uint8_t *p, size_t len, struct ofpacts *, stru
 
 void ofp_encode_flow_mod(struct ofpbuf *out, uint8_t version, uint32_t xid,
                          const struct ofp_flow_mod *);
+/* Encoders write what VERSION can carry and leave the rest out (a switch's replies describe its
+ * flows as well as the version allows). A client must not send a flow-mod that would change
+ * meaning that way: returns NULL if FM (a flow-mod, or with no actions a flow-stats filter's
+ * match) travels whole in VERSION, else a malloc'd sentence saying what does not, for the user.
+ * Only OpenFlow 1.0 loses anything (registers, metadata, IPv6 and ARP hardware addresses,
+ * non-prefix or partial masks in the match; groups, meters and instructions in the actions). */
+char *ofp_flow_mod_version_problem(const struct ofp_flow_mod *fm, uint8_t version);
 /* Decodes a whole FLOW_MOD message into *FM (which it initializes; destroy it even on error).
  * Returns 0 or -EPROTO: OFPBRC_BAD_LEN, OFPFMFC_BAD_COMMAND, match, instruction and action
  * errors as above. */

@@ -223,7 +223,7 @@ ofp10_encode_features_reply(struct ofpbuf *out, uint32_t xid, const struct ofp_s
 
 /* The command field: OpenFlow 1.0's command, with Open vSwitch's NXT_FLOW_MOD_TABLE_ID extension
  * putting the table id in its high byte. uvs always reads that byte (0 = table 0 for an add,
- * every table for the other commands, as in 1.0). */
+ * every table for the other commands unless the connection enabled the extension). */
 void
 ofp10_encode_flow_mod(struct ofpbuf *out, uint32_t xid, const struct ofp_flow_mod *fm)
 {
@@ -413,8 +413,8 @@ bad_len10(struct ofperr *err)
 }
 
 static int
-upgrade_flow_mod(const uint8_t *p, size_t len, uint32_t xid, struct ofpbuf *out,
-                 struct ofperr *err)
+upgrade_flow_mod(const uint8_t *p, size_t len, uint32_t xid, bool nx_table_id,
+                 struct ofpbuf *out, struct ofperr *err)
 {
     struct ofp_flow_mod fm;
     int error;
@@ -448,11 +448,11 @@ upgrade_flow_mod(const uint8_t *p, size_t len, uint32_t xid, struct ofpbuf *out,
         error = err10(err, OFPET_FLOW_MOD_FAILED, OFPFMFC_BAD_FLAGS);
         goto out;
     }
-    /* 1.0 has no cookie mask: modify and delete match any cookie. Table 0 (no table id) means
-     * every table for them; with NXT_FLOW_MOD_TABLE_ID, ovs-ofctl sends 0xff for "any" and an add
-     * without a table goes to table 0. */
+    /* 1.0 has no cookie mask: modify and delete match any cookie. Without NXT_FLOW_MOD_TABLE_ID
+     * the table byte is 0 and modify and delete act on every table; with it, 0 is table 0 and
+     * 0xff every table (ovs-ofctl sends 0xff for an add without a table: table 0). */
     fm.cookie_mask = 0;
-    if (fm.command != OFPFC_ADD && !fm.table_id) {
+    if (fm.command != OFPFC_ADD && !fm.table_id && !nx_table_id) {
         fm.table_id = 0xff;
     } else if (fm.command == OFPFC_ADD && fm.table_id == 0xff) {
         fm.table_id = 0;
@@ -643,7 +643,8 @@ upgrade_stats(const uint8_t *p, size_t len, uint8_t type, uint32_t xid, struct o
 }
 
 int
-ofp10_upgrade(const uint8_t *p, size_t len, struct ofpbuf *out, struct ofperr *err)
+ofp10_upgrade(const uint8_t *p, size_t len, unsigned int flags, struct ofpbuf *out,
+              struct ofperr *err)
 {
     uint8_t type = ofp10_type_to_13(p[1]);
     uint32_t xid = ofp_get_be32(p + 4);
@@ -651,7 +652,7 @@ ofp10_upgrade(const uint8_t *p, size_t len, struct ofpbuf *out, struct ofperr *e
 
     switch (type) {
     case OFPT_FLOW_MOD:
-        return upgrade_flow_mod(p, len, xid, out, err);
+        return upgrade_flow_mod(p, len, xid, flags & OFP_UPGRADE_NX_TABLE_ID, out, err);
     case OFPT_PACKET_OUT:
         return upgrade_packet_out(p, len, xid, out, err);
     case OFPT_MULTIPART_REQUEST:

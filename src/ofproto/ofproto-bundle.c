@@ -14,6 +14,7 @@
 #include "ofproto/ofp-print.h"
 #include "ofproto/ofproto-meter.h"
 #include "ofproto/ofproto-provider.h"
+#include "pmd/dpif-netdev.h"
 
 VLOG_DEFINE_THIS_MODULE(ofproto_bundle);
 
@@ -191,9 +192,11 @@ check_flow_mod(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
     return error;
 }
 
-int
-ofproto_bundle_commit(struct ofproto *ofproto, const struct ofproto_bundle_op *ops, size_t n,
-                      size_t *failed, struct ofperr *err)
+/* Validates, then applies. Caller holds the ofproto mutex (recursive: the handlers take it too)
+ * and defers revalidation. */
+static int
+bundle_commit__(struct ofproto *ofproto, const struct ofproto_bundle_op *ops, size_t n,
+                size_t *failed, struct ofperr *err)
 {
     struct group_view view = { false, NULL, NULL, 0 };
     uint64_t n_rules = 0;
@@ -252,4 +255,18 @@ ofproto_bundle_commit(struct ofproto *ofproto, const struct ofproto_bundle_op *o
         }
     }
     return 0;
+}
+
+int
+ofproto_bundle_commit(struct ofproto *ofproto, const struct ofproto_bundle_op *ops, size_t n,
+                      size_t *failed, struct ofperr *err)
+{
+    /* One critical section for upcalls and revalidation (they translate under this mutex), and
+     * one revalidation request, after the last message: no packet sees part of the bundle. */
+    pthread_mutex_lock(&ofproto->mutex);
+    dp_netdev_defer_revalidation(ofproto->dp, true);
+    int error = bundle_commit__(ofproto, ops, n, failed, err);
+    dp_netdev_defer_revalidation(ofproto->dp, false);
+    pthread_mutex_unlock(&ofproto->mutex);
+    return error;
 }

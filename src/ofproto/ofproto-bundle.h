@@ -15,8 +15,13 @@
  * that sequential application would have accepted, never the reverse. Meter-mods are not
  * accepted in bundles (OFPBFC_MSG_UNSUP), so meters do not change during a commit.
  *
- * Packets: each message takes the ofproto mutex separately, so a packet upcalled during a commit
- * may see the first messages applied and not the last ones (no packet-level atomicity).
+ * Packets: the commit holds the ofproto mutex (recursive) from the first check to the last message
+ * applied, and upcalls and megaflow revalidation translate under that mutex (also when a patch
+ * port leads a packet of another bridge here), so a translation sees the tables as they were
+ * before the bundle or as they are after it, never in between. The messages' revalidation
+ * requests are deferred (dp_netdev_defer_revalidation()) into one, made at the end of the commit:
+ * megaflows translated before it keep forwarding by the old tables until the PMDs revalidate
+ * them against the new ones. PMDs that miss their caches meanwhile wait for the commit.
  *
  * Thread-safety: main thread (like the other ofproto_handle_*() functions).
  */

@@ -168,10 +168,10 @@ ofproto_port_set_tunnel(struct ofproto *ofproto, uint32_t ofp_port, const char *
 
     /* The vport its packets arrive on: one per type and UDP port. */
     char name[32];
-    snprintf(name, sizeof name, "%s_sys%s%u", type_name(cfg.type), cfg.dst_port ? "_" : "",
-             cfg.dst_port);
-    if (!cfg.dst_port) {
-        snprintf(name, sizeof name, "%s_sys", type_name(cfg.type));
+    if (cfg.dst_port) {
+        snprintf(name, sizeof name, "%s_sys_%u", type_name(cfg.type), cfg.dst_port);
+    } else {
+        snprintf(name, sizeof name, "%s_sys", type_name(cfg.type));          /* GRE */
     }
     uint32_t i;
     for (i = 0; i < DP_TNL_MAX_VPORTS; i++) {

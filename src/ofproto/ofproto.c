@@ -1225,7 +1225,12 @@ ofproto_create(const char *name, uint64_t dpid, struct dp_netdev *dp)
     ofproto->name = xstrdup(name);
     ofproto->dpid = dpid;
     ofproto->dp = dp;
-    pthread_mutex_init(&ofproto->mutex, NULL);
+    /* Recursive: a bundle commit holds it across the handlers it calls (ofproto-bundle.c). */
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&ofproto->mutex, &attr);
+    pthread_mutexattr_destroy(&attr);
     ofproto->ml = mac_learning_create(MAC_ENTRY_DEFAULT_IDLE_TIME, MAC_DEFAULT_MAX);
     ofproto->ctrl_lost_at = time_msec();
     ofproto->connmgr = connmgr_create(ofproto, name);

@@ -533,7 +533,9 @@ tnl_neigh_snoop(const char *bridge, const struct flow *flow)
     } else {
         return false;
     }
+    struct tnl_route route;
     if (addr_eq(&ip, &any6) || is_zero_mac(mac) || (mac->ea[0] & 1)
+        || !tnl_route_lookup6(&ip, NULL, &route)        /* Only possible next hops. */
         || !neigh_insert(bridge, &ip, mac, time_msec() + NEIGH_EXPIRE_MSEC)) {
         return false;
     }

@@ -63,7 +63,9 @@ bool tnl_neigh_lookup(uint32_t ip_be, struct eth_addr *mac);
 bool tnl_neigh_lookup6(const struct in6_addr *ip, struct eth_addr *mac);
 /* Learns from an ARP packet (request or reply; the sender) or an IPv6 neighbour solicitation (the
  * source and its link-layer address option) or advertisement (the target and its target
- * link-layer address) seen in bridge BRIDGE. Returns true if the table changed. Any thread. */
+ * link-layer address) seen in bridge BRIDGE, if the address is reachable by a route (a possible
+ * tunnel next hop: overlay traffic is not learned). Returns true if the table changed. Any
+ * thread. */
 bool tnl_neigh_snoop(const char *bridge, const struct flow *flow);
 
 #endif

@@ -169,6 +169,8 @@ dp_tnl_header_get(uint32_t id)
 
 /* ---- Vports (their table; the functions are at the end). ---- */
 
+_Static_assert(DP_TNL_PORT_BASE >= DP_MAX_PORTS, "vport numbers must follow the device ports");
+
 static struct dp_port *vports[DP_TNL_MAX_VPORTS];          /* __atomic pointer loads. */
 static enum dp_tnl_type vport_types[DP_TNL_MAX_VPORTS];   /* Written before the pointer. */
 

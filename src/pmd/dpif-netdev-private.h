@@ -224,6 +224,8 @@ struct dp_netdev {
     dp_upcall_cb *upcall_cb;
     dp_revalidate_cb *revalidate_cb;
     uint64_t reval_seq;             /* __atomic: moves on every dp_netdev_revalidate(). */
+    uint32_t reval_defer;           /* __atomic: dp_netdev_defer_revalidation() nesting. */
+    bool reval_pending;             /* __atomic: a revalidation was deferred. */
     uint32_t upcall_rate;           /* __atomic: upcalls per second per PMD, 0 = unlimited. */
     dp_stats_cb *stats_cb;
     dp_meter_cb *meter_cb;

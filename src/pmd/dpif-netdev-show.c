@@ -296,13 +296,14 @@ dpctl_show(struct unixctl_conn *conn, int argc, const char *argv[], void *dp_)
     ds_put_format(&ds, "  lookups: hit:%" PRIu64 " missed:%" PRIu64 " lost:%" PRIu64 "\n", hit,
                   missed, lost);
     ds_put_format(&ds, "  flows: %zu\n", flows);
-    for (unsigned p = 0; p < DP_MAX_PORTS; p++) {
-        struct dp_port *port = dp->ports[p];
+    for (unsigned p = 0; p < DP_MAX_PORTS + DP_TNL_MAX_VPORTS; p++) {
+        /* Device ports, then the tunnel vports (no device: pmd/dp-tunnel.h). */
+        struct dp_port *port = p < DP_MAX_PORTS ? dp->ports[p] : dp_tnl_vport_get(p);
         if (!port) {
             continue;
         }
         ds_put_format(&ds, "  port %u: %s (%s)\n", p, port->name,
-                      netdev_dpdk_driver_name(port->dev));
+                      port->dev ? netdev_dpdk_driver_name(port->dev) : "tunnel");
         for (int r = 0; r < DP_N_DROP_REASONS; r++) {
             uint64_t n = __atomic_load_n(&port->drops[r], __ATOMIC_RELAXED);
             if (n) {

@@ -1479,8 +1479,23 @@ dp_netdev_cache_gen(const struct dp_netdev *dp)
 void
 dp_netdev_revalidate(struct dp_netdev *dp)
 {
+    if (__atomic_load_n(&dp->reval_defer, __ATOMIC_ACQUIRE)) {
+        __atomic_store_n(&dp->reval_pending, true, __ATOMIC_RELEASE);
+        return;
+    }
     __atomic_add_fetch(&dp->reval_seq, 1, __ATOMIC_ACQ_REL);
     coverage_inc(COVERAGE_dpif_revalidate);
+}
+
+void
+dp_netdev_defer_revalidation(struct dp_netdev *dp, bool defer)
+{
+    if (defer) {
+        __atomic_add_fetch(&dp->reval_defer, 1, __ATOMIC_ACQ_REL);
+    } else if (!__atomic_sub_fetch(&dp->reval_defer, 1, __ATOMIC_ACQ_REL)
+               && __atomic_exchange_n(&dp->reval_pending, false, __ATOMIC_ACQ_REL)) {
+        dp_netdev_revalidate(dp);
+    }
 }
 
 uint64_t

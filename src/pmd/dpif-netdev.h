@@ -214,6 +214,10 @@ uint64_t dp_netdev_cache_gen(const struct dp_netdev *);
 /* Asks every PMD to revalidate its megaflows against the current tables (see above). Thread-safe;
  * returns at once; dp_netdev_sync_caches() waits for the PMDs to finish. */
 void dp_netdev_revalidate(struct dp_netdev *);
+/* While DEFER (calls nest), dp_netdev_revalidate() only notes that a revalidation is due; the
+ * call that ends the outermost deferral asks for it, once. For changes that must reach the PMDs
+ * together (a bundle commit, ofproto-bundle.h). Thread-safe. */
+void dp_netdev_defer_revalidation(struct dp_netdev *, bool defer);
 /* The revalidation sequence (moves forward on every dp_netdev_revalidate()). Any thread. */
 uint64_t dp_netdev_reval_seq(const struct dp_netdev *);
 

@@ -684,6 +684,10 @@ netdev_dpdk_link_up(const struct netdev_dpdk *dev, uint32_t *speed_mbps, bool *f
 int
 netdev_dpdk_get_mtu(const struct netdev_dpdk *dev, uint16_t *mtu)
 {
+    if (netdev_vhost_is_type(dev->type)) {
+        *mtu = dev->mtu;            /* net_vhost keeps no MTU of its own: uvs enforces it. */
+        return 0;
+    }
     return rte_eth_dev_get_mtu(dev->port_id, mtu);
 }
 
@@ -724,8 +728,9 @@ netdev_dpdk_set_mtu(struct netdev_dpdk *dev, unsigned mtu, char **errp)
     }
     ret = rte_eth_dev_set_mtu(dev->port_id, (uint16_t) mtu);
     if (ret) {
-        *errp = xasprintf("port %s: cannot set MTU %u on DPDK device '%s' (driver %s): %s",
-                          dev->name, mtu, dev->devargs, info.driver_name, rte_strerror(-ret));
+        *errp = xasprintf("port %s: cannot set MTU %u on DPDK device '%s' (driver %s, frames up "
+                          "to %u bytes): %s", dev->name, mtu, dev->devargs, info.driver_name,
+                          info.max_rx_pktlen, rte_strerror(-ret));
         return ret;
     }
     dev->mtu = (uint16_t) mtu;

@@ -226,6 +226,18 @@ complete_l4_csum(struct rte_mbuf *m)
     m->ol_flags = (m->ol_flags & ~RTE_MBUF_F_RX_L4_CKSUM_MASK) | RTE_MBUF_F_RX_L4_CKSUM_GOOD;
 }
 
+uint16_t
+netdev_vhost_complete_csums(struct rte_mbuf *pkts[], uint16_t n)
+{
+    for (uint16_t i = 0; i < n; i++) {
+        if (unlikely((pkts[i]->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK)
+                     == RTE_MBUF_F_RX_L4_CKSUM_NONE)) {
+            complete_l4_csum(pkts[i]);
+        }
+    }
+    return n;
+}
+
 static uint16_t
 vhost_rx_cb(uint16_t port_id, uint16_t queue, struct rte_mbuf *pkts[], uint16_t n,
             uint16_t max_pkts, void *arg)
@@ -234,13 +246,7 @@ vhost_rx_cb(uint16_t port_id, uint16_t queue, struct rte_mbuf *pkts[], uint16_t 
     (void) queue;
     (void) max_pkts;
     (void) arg;
-    for (uint16_t i = 0; i < n; i++) {
-        if (unlikely((pkts[i]->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK)
-                     == RTE_MBUF_F_RX_L4_CKSUM_NONE)) {
-            complete_l4_csum(pkts[i]);
-        }
-    }
-    return n;
+    return netdev_vhost_complete_csums(pkts, n);
 }
 
 /* ---- Open and close. ---- */

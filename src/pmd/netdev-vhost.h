@@ -55,6 +55,7 @@
 #include <stdint.h>
 
 struct netdev_dpdk;
+struct rte_mbuf;
 
 #define NETDEV_VHOST_DEFAULT_MAX_QP 8
 
@@ -114,5 +115,13 @@ void netdev_vhost_wait(void);
  * opened) and last_error (when there is one). */
 void netdev_vhost_status(const struct netdev_dpdk *dev,
                          void (*add)(void *aux, const char *key, const char *value), void *aux);
+
+/* Completes the TCP/UDP checksum of each of the N packets that rte_vhost flagged
+ * RTE_MBUF_F_RX_L4_CKSUM_NONE (a guest using VIRTIO_NET_F_CSUM left only the pseudo-header sum in
+ * it) and flags it RTE_MBUF_F_RX_L4_CKSUM_GOOD. IPv4 or IPv6 without extension headers, one
+ * segment; lengths come from the packet's headers and are checked against the mbuf, so a packet
+ * that lies about them is left as it is. Other packets are not touched. Returns N. The body of
+ * the rx callback on every vhost queue (PMD threads); public for the unit tests. */
+uint16_t netdev_vhost_complete_csums(struct rte_mbuf *pkts[], uint16_t n);
 
 #endif

@@ -352,8 +352,8 @@ parse_mac(const char *s, struct eth_addr *mac)
     return true;
 }
 
-/* Applies Interface mtu_request (ports with an ethdev: system, internal, afxdp, dpdk; removing it
- * goes back to 1500) and, for internal ports, Interface mac. Each is tried once per new value; a
+/* Applies Interface mtu_request (every port with a device: system, internal, afxdp, dpdk,
+ * vhost-user; removing it goes back to 1500) and, for internal ports, Interface mac. Each is tried once per new value; a
  * failure is logged with the driver's reason and the port keeps forwarding with what it had. */
 static void
 iface_configure_l2(struct iface *iface, const json_t *if_row)

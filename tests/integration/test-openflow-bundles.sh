@@ -129,7 +129,8 @@ TF=$(uvs-ofctl dump-table-features "$BR")
 check_grep "dump-table-features: table 0" "^  table 0:" echo "$TF"
 check_grep "dump-table-features: table 253" "^  table 253:" echo "$TF"
 check_grep "dump-table-features: next tables" "next tables: 1-253" echo "$TF"
-check_grep "dump-table-features: instructions" "instructions: goto_table write_metadata" echo "$TF"
+check_grep "dump-table-features: instructions" \
+    "instructions: apply_actions clear_actions write_actions write_metadata goto_table" echo "$TF"
 
 # --- tcp: and ssl: targets: ptcp:/pssl: controller listeners on the bridge.
 PORT=$((20000 + RANDOM % 20000))

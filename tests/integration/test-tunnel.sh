@@ -117,6 +117,8 @@ overlay_checks vxlan "udp port 4789" \
     "$NET.1.[0-9]+ > $NET.2.4789: VXLAN, flags \[I\] \(0x08\), vni 100" \
     "$NET.1.[0-9]+ > $NET.2.4789: VXLAN, flags \[I\] \(0x08\), vni 200"
 check_grep "iface_types lists vxlan" vxlan uvs-vsctl get Open_vSwitch . iface_types
+check_grep "dpctl/show lists the datapath's VXLAN vport" "port 1024: vxlan_sys_4789 \(tunnel\)" \
+    uvs-appctl dpctl/show
 check "Interface.status names the tunnel's egress interface, up" wait_until 15 \
     bash -c "uvs-vsctl get Interface ta1 status | grep -q 'tunnel_egress_iface=\"\\?$P1\"\\?, tunnel_egress_iface_carrier=up'"
 check_grep "ovs/route/show: cached route via $P1" "Cached: $NET.0/24 dev $P1 SRC $NET.1" \
@@ -136,6 +138,25 @@ uvs-appctl ofproto/trace "$A1" "in_port=1,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x080
 check_grep "trace: output to the tunnel port" "output to tunnel port ta1: tnl_push\(vxlan" \
     cat "$TRACE"
 check_grep "trace: continues in the underlay bridge" "^ *bridge\(\"$P1\"\)" cat "$TRACE"
+
+# Options: another UDP port (a second vport), UDP checksums, outer TOS and TTL.
+check "ta1/ta2: dst_port=4790 csum=true tos=0x20 ttl=17" uvs-vsctl --timeout=30 \
+    set Interface ta1 options:dst_port=4790 options:csum=true options:tos=0x20 options:ttl=17 \
+    -- set Interface ta2 options:dst_port=4790 options:csum=true
+tcpdump -l -nn -vv -i "$U2" -c 20 udp port 4790 >"$CAP.opt" 2>/dev/null &
+TCPDUMP_OPT=$!
+sleep 1
+check "options: a pings b" wait_until 20 uvs_ns_exec a ping -c 2 -i 0.2 -W 1 10.20.0.2
+sleep 0.5
+kill "$TCPDUMP_OPT" 2>/dev/null
+wait "$TCPDUMP_OPT" 2>/dev/null
+check_grep "options: outer TOS 0x20, TTL 17, DF" "tos 0x20, ttl 17, .*flags \[DF\], proto UDP" \
+    cat "$CAP.opt"
+check_grep "options: to UDP port 4790 with a valid checksum" \
+    "$NET.1.[0-9]+ > $NET.2.4790: \[udp sum ok\]" cat "$CAP.opt"
+check_grep "dpctl/show lists a second vport for port 4790" "vxlan_sys_4790 \(tunnel\)" \
+    uvs-appctl dpctl/show
+check "back to the defaults" tunnel_ports vxlan
 
 # A controller action on a decapsulated packet: the packet-in comes from the tunnel port.
 TA2=$(uvs-vsctl get Interface ta2 ofport)

@@ -112,6 +112,11 @@ check_grep "1.0: the line without a table is in table 0" "table=0, .*priority=11
 check_grep "1.0: the table=1 line is in table 1" "table=1, .*priority=12,ip actions=drop" \
     $OF10 dump-flows "$MGMT"
 
+# An explicit table=0 with NXT_FLOW_MOD_TABLE_ID is table 0 only, not every table.
+check "1.0: del-flows table=0,ip" $OF10 del-flows "$MGMT" "table=0,ip"
+check_grep "1.0: ... left the ip flow in table 1" "table=1, .*priority=12,ip actions=drop" \
+    $OF10 dump-flows "$MGMT"
+
 # --- OpenFlow 1.5 ------------------------------------------------------------------------------
 check "1.5: del-flows" $OF15 del-flows "$MGMT"
 check "1.5: add-meter" $OF15 add-meter "$MGMT" "meter=3,pktps,burst,band=type=drop,rate=1000,burst_size=100"
@@ -161,6 +166,9 @@ check_output "1.5: no group left" "OFPST_GROUP_DESC reply (OF1.5) (xid=0x2):" $O
 # --- uvs-ofctl in both versions ----------------------------------------------------------------
 check "uvs-ofctl -O OpenFlow10 add-flow" uvs-ofctl -O OpenFlow10 add-flow "$BR" "priority=9,in_port=1,actions=output:2"
 check "uvs-ofctl -O OpenFlow15 add-flow" uvs-ofctl -O OpenFlow15 add-flow "$BR" "table=2,priority=8,ip,actions=resubmit(,3)"
+check_grep "uvs-ofctl -O OpenFlow10 refuses a flow 1.0 would install wider (a register match)" \
+    "cannot be sent in OF1.0: its match uses fields" \
+    bash -c "! uvs-ofctl -O OpenFlow10 add-flow $BR 'priority=9,reg0=5,actions=drop' 2>&1"
 check_grep "uvs-ofctl -O OpenFlow10 dump-flows (no version named, as ovs-ofctl)" \
     "^OFPST_FLOW reply \\(xid=0x[0-9a-f]*\\):$" uvs-ofctl -O OpenFlow10 dump-flows "$BR"
 check_grep "uvs-ofctl -O OpenFlow15 dump-flows sees the 1.0 flow" "priority=9,in_port=1 actions=output:2" \

@@ -363,9 +363,9 @@ test_table_features(void **state)
     ofp_format_table_features(&s, e);
     assert_non_null(strstr(ds_cstr(&s), "  table 252 (\"acl\"):\n"));
     assert_non_null(strstr(ds_cstr(&s), "    next tables: 253\n"));
-    char *name = xasprintf(" %s", f->name);
-    assert_non_null(strstr(ds_cstr(&s), name));
-    free(name);
+    /* ovs-ofctl's layout folds fields of one prefix: ip_src and ip_dst as ip_{src,dst}. */
+    assert_string_equal(f->name, "ip_dst");
+    assert_non_null(strstr(ds_cstr(&s), " ip_{src,dst}"));
     ds_destroy(&s);
 
     /* Truncated fixed part; a property running past the entry. */

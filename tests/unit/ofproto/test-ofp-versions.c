@@ -273,10 +273,26 @@ test_of10_flow_mod_round_trips(void **state)
     check_flow_mod(OFP10_VERSION, "priority=1,reg0=5,ip,actions=group:3,output:1,goto_table:2",
                    "ADD priority=1,ip actions=output:1");
 
-    /* A delete without table id (high byte 0) means every table in 1.0. */
+    /* A delete without table id (high byte 0) means every table in 1.0, ... */
     char *s = flow_mod_round_trip(OFP10_VERSION, "in_port=1", OFPFC_DELETE);
     assert_string_equal(s, "DEL table:255 in_port=1");
     free(s);
+
+    /* ... and table 0 once the peer enabled NXT_FLOW_MOD_TABLE_ID. */
+    struct ofp_flow_mod fm = parse_fm("table=0,in_port=1", OFPFC_DELETE), back;
+    struct ofpbuf b, up;
+    struct ofperr err;
+    ofpbuf_init(&b, 128);
+    ofpbuf_init(&up, 128);
+    ofp_encode_flow_mod(&b, OFP10_VERSION, 7, &fm);
+    assert_int_equal(ofp_msg_upgrade_flags(b.data, b.size, OFP_UPGRADE_NX_TABLE_ID, &up, &err),
+                     0);
+    assert_int_equal(ofp_decode_flow_mod(up.data, up.size, &back, &err), 0);
+    assert_int_equal(back.table_id, 0);
+    ofp_flow_mod_destroy(&fm);
+    ofp_flow_mod_destroy(&back);
+    ofpbuf_uninit(&b);
+    ofpbuf_uninit(&up);
 }
 
 /* Writes one multipart reply in VERSION with PUT(writer), upgrades it, and returns its body. */
@@ -642,6 +658,53 @@ test_of10_rejections(void **state)
 }
 
 static void
+test_of10_what_fits(void **state)
+{
+    /* What a 1.0 client may send whole, and what it must refuse to send (uvs-ofctl -O
+     * OpenFlow10 reports the reason rather than install a wider flow). */
+    static const char *const fits[] = {
+        "priority=5,in_port=1,actions=output:2",
+        "dl_vlan=7,actions=drop",
+        "vlan_tci=0,actions=drop",
+        "tcp,nw_src=10.0.0.0/8,tp_dst=22,actions=output:1",
+        "arp,arp_op=1,arp_spa=10.0.0.1,actions=push_vlan:0x8100,set_field:4101->vlan_vid,output:1",
+        "icmp,icmp_type=8,icmp_code=0,actions=drop",
+        "ip,nw_tos=8,actions=load:5->NXM_NX_REG0[0..3],resubmit(,2)",
+        "ipv6,actions=drop",
+    };
+    static const char *const refused[] = {
+        "reg0=1,actions=drop",
+        "metadata=5,actions=drop",
+        "ipv6,ipv6_src=::1,actions=drop",
+        "ip,nw_src=10.0.0.0/255.0.255.0,actions=drop",
+        "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=drop",
+        "ip,actions=group:1",
+        "actions=goto_table:3",
+        "actions=meter:1,output:1",
+        "actions=write_actions(output:1)",
+        "actions=push_vlan:0x8100,output:1",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(fits); i++) {
+        struct ofp_flow_mod fm = parse_fm(fits[i], OFPFC_ADD);
+        char *why = ofp_flow_mod_version_problem(&fm, OFP10_VERSION);
+        if (why) {
+            fail_msg("%s: %s", fits[i], why);
+        }
+        ofp_flow_mod_destroy(&fm);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
+        struct ofp_flow_mod fm = parse_fm(refused[i], OFPFC_ADD);
+        char *why = ofp_flow_mod_version_problem(&fm, OFP10_VERSION);
+        if (!why) {
+            fail_msg("%s: accepted for OpenFlow 1.0", refused[i]);
+        }
+        free(why);
+        assert_null(ofp_flow_mod_version_problem(&fm, OFP13_VERSION));
+        ofp_flow_mod_destroy(&fm);
+    }
+}
+
+static void
 test_nx_flow_mod_table_id(void **state)
 {
     /* What ovs-ofctl -O OpenFlow10 sends before a flow-mod with table=N. */
@@ -938,6 +1001,7 @@ main(void)
         cmocka_unit_test(test_of10_requests),
         cmocka_unit_test(test_of10_async_and_ports),
         cmocka_unit_test(test_of10_rejections),
+        cmocka_unit_test(test_of10_what_fits),
         cmocka_unit_test(test_nx_flow_mod_table_id),
         cmocka_unit_test(test_of15_flow_mods),
         cmocka_unit_test(test_of15_replies),
