@@ -1194,7 +1194,9 @@ ofproto_upcall(void *port_aux, const struct flow *flow, const void *packet, size
     bool cross = ofproto_xlate_lock(ofproto);
     int error = ofproto_xlate(ofproto, in, flow, res, true, &learned, NULL);
     if (learned) {
-        dp_netdev_flush_caches(ofproto->dp);
+        /* A MAC learned or moved: NORMAL megaflows towards it change actions (flood -> one
+         * port), which the revalidator rewrites in place; the others survive. */
+        dp_netdev_revalidate(ofproto->dp);
     }
     ofproto_xlate_unlock(ofproto, cross);
     return error;

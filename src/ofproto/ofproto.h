@@ -18,9 +18,11 @@
  * Thread-safety: ofproto_* functions other than ofproto_upcall() run on the main thread. The flow
  * tables, ports and MAC table are protected by one mutex per ofproto that the main thread takes to
  * modify them and the PMD takes during an upcall. Every change that could alter the translation of
- * any flow (flow-mod, port add/delete, VLAN setting, MAC learned or moved, fail-open) bumps the
- * datapath's cache generation so PMDs drop their cached megaflows before the next batch;
- * ofproto_sync() waits until they did (barrier replies).
+ * any flow tells the datapath: flow-, group- and port-mods, rule timeouts and MAC learning ask it
+ * to revalidate (each PMD re-translates its megaflows with ofproto_revalidate() and drops or
+ * updates only those that changed); port add/delete, VLAN settings and fail-open bump its cache
+ * generation (PMDs drop every cached megaflow); ofproto_sync() waits until the PMDs are done
+ * (barrier replies).
  *
  * Megaflows: the upcall returns the wildcards of every bit it consulted, in every table visited
  * (including the rules it only ruled out) and in every action that looked at the packet.

@@ -10,14 +10,15 @@
  * field it consulted, from which the PMD installs a megaflow in its own classifier and EMC.
  *
  * Cache coherence, two ways:
- *   - Revalidation (flow-mods, group-mods, port-mods): dp_netdev_revalidate() bumps reval_seq.
+ *   - Revalidation (flow-mods, group-mods, port-mods, rule timeouts, MAC learning):
+ *     dp_netdev_revalidate() bumps reval_seq.
  *     Each PMD then re-translates each of its megaflows older than that with the side-effect-free
  *     callback installed with dp_netdev_set_revalidate_cb(), REVAL_SLICE megaflows per loop
  *     iteration between rx batches (forwarding goes on meanwhile), and keeps the megaflow if the
  *     fresh translation has the same actions and consulted no bit outside its mask, rewrites its
  *     actions in place if only they changed, and removes it otherwise (dp_flow_revalidate()). A
  *     PMD holding more than REVAL_FLUSH_ABOVE megaflows flushes instead (measured cheaper there).
- *   - Flush (anything else: ports, VLAN settings, MAC learning, flow-restore-wait):
+ *   - Flush (anything else: ports, VLAN settings, fdb/flush, flow-restore-wait):
  *     dp_netdev_flush_caches() bumps a generation counter; every PMD compares it between batches
  *     and, when it moved, credits the counters of its megaflows to their rules and frees them all.
  * The pipeline calls either under its own lock whenever a change could alter a translation;

@@ -8,9 +8,9 @@
  * go through a datapath cache built like a PMD's: EMC then megaflow classifier (pmd/emc.h,
  * pmd/dpcls.h), an upcall (ofproto_upcall) on a miss installing a megaflow with the returned mask
  * (plus in_port and recirc_id exact, as dpif-netdev does), a flush whenever the datapath's cache
- * generation moves (MAC learning, port changes), and a revalidation pass (dp_flow_revalidate()
- * with ofproto_revalidate(), as a PMD runs it) whenever its revalidation sequence moves (every
- * flow-mod): megaflows are kept, updated in place or removed one by one, never flushed. For every
+ * generation moves (port changes), and a revalidation pass (dp_flow_revalidate() with
+ * ofproto_revalidate(), as a PMD runs it) whenever its revalidation sequence moves (every
+ * flow-mod, every MAC NORMAL learns): megaflows are kept, updated in place or removed one by one, never flushed. For every
  * packet answered from the cache, the cached actions must equal the actions a fresh
  * ofproto_upcall() gives the same packet now. Rules are added, modified (strict and not) and
  * deleted (strict and not) between packet rounds; the test also checks that revalidation kept,
