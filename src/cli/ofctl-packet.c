@@ -123,6 +123,34 @@ cmd_packet_out(int argc, char *argv[])
     }
 }
 
+/* Appends PI's tunnel metadata as ovs-ofctl shows it before in_port
+ * ("tun_id=0x64,tun_src=192.0.2.1,tun_dst=192.0.2.2,"); nothing for a packet without. */
+static void
+format_packet_in_tnl(struct ds *s, const struct ofp_packet_in *pi)
+{
+    static const uint8_t zero16[16];
+    struct flow f, mask;
+
+    /* flow_to_string() prints exactly the fields whose mask is nonzero. */
+    memset(&f, 0, sizeof f);
+    memset(&mask, 0, sizeof mask);
+    f.tun_id_be = htobe64(pi->tun_id);
+    mask.tun_id_be = pi->tun_id ? UINT64_MAX : 0;
+    f.tun_src_be = pi->tun_src_be;
+    mask.tun_src_be = pi->tun_src_be ? UINT32_MAX : 0;
+    f.tun_dst_be = pi->tun_dst_be;
+    mask.tun_dst_be = pi->tun_dst_be ? UINT32_MAX : 0;
+    memcpy(f.tun_ipv6_src, pi->tun_ipv6_src, 16);
+    memset(mask.tun_ipv6_src, memcmp(pi->tun_ipv6_src, zero16, 16) ? 0xff : 0, 16);
+    memcpy(f.tun_ipv6_dst, pi->tun_ipv6_dst, 16);
+    memset(mask.tun_ipv6_dst, memcmp(pi->tun_ipv6_dst, zero16, 16) ? 0xff : 0, 16);
+    char *fs = flow_to_string(&f, &mask);
+    if (fs && *fs) {
+        ds_put_format(s, "%s,", fs);
+    }
+    free(fs);
+}
+
 /* monitor SWITCH [MISS_LEN]: prints packet-ins and port status messages until interrupted. */
 void
 cmd_monitor(int argc, char *argv[])
@@ -155,8 +183,9 @@ cmd_monitor(int argc, char *argv[])
             if (pi.table_id) {
                 ds_put_format(&s, "table_id=%u ", pi.table_id);
             }
-            ds_put_format(&s, "cookie=0x%"PRIx64" total_len=%u in_port=", pi.cookie,
-                          pi.total_len);
+            ds_put_format(&s, "cookie=0x%"PRIx64" total_len=%u ", pi.cookie, pi.total_len);
+            format_packet_in_tnl(&s, &pi);
+            ds_put_cstr(&s, "in_port=");
             ofp_format_port(&s, pi.in_port, ports_to_show(argv[1]));
             ds_put_format(&s, " (via %s) data_len=%zu (unbuffered)\n",
                           pi.reason == OFPR_NO_MATCH ? "no_match" : pi.reason == OFPR_ACTION

@@ -4,7 +4,7 @@
  * groups: uvs-ofctl.c holds the connection, the options, main() and the switch/port/table/flow
  * dump commands; ofctl-flow.c the flow-mod commands (add/mod/del/replace/diff-flows, --bundle);
  * ofctl-group.c the group commands; ofctl-meter.c the meter commands; ofctl-packet.c packet-out,
- * monitor and snoop. Single-threaded; every function here exits with a message (uvs_fatal) on any
+ * monitor and snoop; ofctl-json.c the --format json objects of every dump. Single-threaded; every function here exits with a message (uvs_fatal) on any
  * failure rather than returning an error.
  */
 #ifndef UVS_OFCTL_H

@@ -501,7 +501,7 @@ cmd_show(int argc, char *argv[])
     /* OpenFlow 1.3 moved the ports out of the features reply. */
     if (!json) {
         dump_port_desc(&vc, NULL);
-    } else if (reply.data[0] != OFP10_VERSION) {
+    } else if (!f.n_ports) {    /* OpenFlow 1.0 lists them in the features reply. */
         dump_port_desc(&vc, json_object_get(json, "ports"));
     }
     vconn_close(&vc);

@@ -3,6 +3,7 @@
  * forms, and the dispatch to the 1.0 and 1.5 forms of ofp-msgs10.c and ofp-msgs15.c. The match
  * and instruction codec lives in ofp-util.c and ofp-actions.c.
  */
+#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1084,6 +1085,34 @@ ofp_pull_port(const uint8_t **pp, size_t *left, struct ofp_phy_port *port, struc
 #define OFP_PACKET_IN_FIXED_LEN 24    /* Header through cookie, before the match. */
 #define OFP_PACKET_OUT_FIXED_LEN 24
 
+/* Puts PI's tunnel metadata into match M, each field exact and only when nonzero. */
+static void
+packet_in_tnl_to_match(const struct ofp_packet_in *pi, struct match *m)
+{
+    static const uint8_t zero16[16];
+
+    if (pi->tun_id) {
+        m->flow.tun_id_be = htobe64(pi->tun_id);
+        m->wc.tun_id_be = UINT64_MAX;
+    }
+    if (pi->tun_src_be) {
+        m->flow.tun_src_be = pi->tun_src_be;
+        m->wc.tun_src_be = UINT32_MAX;
+    }
+    if (pi->tun_dst_be) {
+        m->flow.tun_dst_be = pi->tun_dst_be;
+        m->wc.tun_dst_be = UINT32_MAX;
+    }
+    if (memcmp(pi->tun_ipv6_src, zero16, 16)) {
+        memcpy(m->flow.tun_ipv6_src, pi->tun_ipv6_src, 16);
+        memset(m->wc.tun_ipv6_src, 0xff, 16);
+    }
+    if (memcmp(pi->tun_ipv6_dst, zero16, 16)) {
+        memcpy(m->flow.tun_ipv6_dst, pi->tun_ipv6_dst, 16);
+        memset(m->wc.tun_ipv6_dst, 0xff, 16);
+    }
+}
+
 void
 ofp_encode_packet_in(struct ofpbuf *out, uint8_t version, uint32_t xid,
                      const struct ofp_packet_in *pi)
@@ -1107,6 +1136,7 @@ ofp_encode_packet_in(struct ofpbuf *out, uint8_t version, uint32_t xid,
         m.flow.metadata = pi->metadata;
         m.wc.metadata = UINT64_MAX;
     }
+    packet_in_tnl_to_match(pi, &m);
     ofp_put_match(out, &m);
     ofpbuf_put_zeros(out, 2);
     ofpbuf_put(out, pi->data, pi->data_len);
@@ -1139,6 +1169,11 @@ ofp_decode_packet_in(const void *msg, size_t len, struct ofp_packet_in *pi, stru
     }
     pi->in_port = m.flow.in_port;
     pi->metadata = m.flow.metadata;
+    pi->tun_id = be64toh(m.flow.tun_id_be);
+    pi->tun_src_be = m.flow.tun_src_be;
+    pi->tun_dst_be = m.flow.tun_dst_be;
+    memcpy(pi->tun_ipv6_src, m.flow.tun_ipv6_src, 16);
+    memcpy(pi->tun_ipv6_dst, m.flow.tun_ipv6_dst, 16);
     pi->data = q + 2;
     pi->data_len = left - 2;
     return 0;

@@ -470,7 +470,10 @@ int ofp_pull_port(const uint8_t **p, size_t *left, struct ofp_phy_port *, struct
 #define OFPR_ACTION 1
 #define OFPR_INVALID_TTL 2
 
-/* A packet-in. The match carries in_port (and metadata when nonzero). */
+/* A packet-in. The match carries in_port (and metadata when nonzero) and, for a packet that
+ * came through a tunnel, its tunnel metadata as OVS sends it: OXM tunnel_id and the Nicira
+ * (NXM class 1) tun_src/tun_dst or tun_ipv6_src/tun_ipv6_dst fields, each only when nonzero.
+ * OpenFlow 1.0's packet-in has no match: there only in_port is sent. */
 struct ofp_packet_in {
     uint32_t buffer_id;        /* OFP_NO_BUFFER: uvs never buffers. */
     uint16_t total_len;        /* Full length of the frame, bytes. */
@@ -479,6 +482,11 @@ struct ofp_packet_in {
     uint64_t cookie;
     uint32_t in_port;          /* OpenFlow port. */
     uint64_t metadata;
+    uint64_t tun_id;           /* Tunnel key (host order); 0 = none. */
+    uint32_t tun_src_be;       /* Outer IPv4 addresses (network order); 0 = none. */
+    uint32_t tun_dst_be;
+    uint8_t tun_ipv6_src[16];  /* Outer IPv6 addresses; all-zero = none. */
+    uint8_t tun_ipv6_dst[16];
     const uint8_t *data;       /* The frame (possibly cut to the controller's max_len). */
     size_t data_len;
 };

@@ -590,7 +590,7 @@ void
 ofp_format_phy_port(struct ds *s, const struct ofp_phy_port *p)
 {
     static const char *const config[] = {
-        "PORT_DOWN", NULL, "NO_RECV", NULL, NULL, "NO_FWD", "NO_PACKET_IN",
+        "PORT_DOWN", "NO_STP", "NO_RECV", "NO_RECV_STP", "NO_FLOOD", "NO_FWD", "NO_PACKET_IN",
     };
     static const char *const state[] = { "LINK_DOWN", "BLOCKED", "LIVE" };
     static const char *const features[] = {

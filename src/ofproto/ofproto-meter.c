@@ -9,10 +9,13 @@
 #include <rte_spinlock.h>
 
 #include "lib/util.h"
+#include "lib/vlog.h"
 #include "ofproto/ofp-actions.h"
 #include "ofproto/ofp-meter.h"
 #include "ofproto/ofproto-provider.h"
 #include "pmd/dpif-netdev.h"
+
+VLOG_DEFINE_THIS_MODULE(meter);
 
 __extension__ typedef unsigned __int128 u128;
 
@@ -26,6 +29,36 @@ struct ofmeter {
     struct ofp_meter_band_stats band_stats[OFP_METER_MAX_BANDS];
     long long created;           /* msec, time_msec() */
 };
+
+/* Meter domains (see ofproto-meter.h): slot D holds the bridge whose meter table DP_ACTION_METER
+ * arguments with domain D name. Slot 0 is never used (0 = the ingress port's bridge). Written by
+ * the main thread (under the bridge's mutex when it is assigned), read by PMDs (atomic loads). */
+#define METER_DOMAINS 4096
+static struct ofproto *meter_domains[METER_DOMAINS];
+static uint32_t meter_domain_next = 1;      /* Where the next search for a free slot starts. */
+
+/* Gives OFPROTO a meter domain if it has none: the next free slot after the last one given, so
+ * a slot freed by a deleted bridge is reused as late as possible. With all taken (4095 bridges
+ * with meters) it stays 0 and the ingress port's bridge's meters apply, as before domains. */
+static void
+meter_domain_assign(struct ofproto *ofproto)
+{
+    if (ofproto->meter_domain) {
+        return;
+    }
+    for (uint32_t i = 0; i < METER_DOMAINS - 1; i++) {
+        uint32_t d = meter_domain_next;
+        meter_domain_next = d + 1 < METER_DOMAINS ? d + 1 : 1;
+        if (!meter_domains[d]) {
+            __atomic_store_n(&meter_domains[d], ofproto, __ATOMIC_RELEASE);
+            ofproto->meter_domain = d;
+            return;
+        }
+    }
+    VLOG_WARN("bridge %s: no free meter domain (%d bridges with meters): its meters apply "
+              "to packets that enter through its own ports only", ofproto->name,
+              METER_DOMAINS - 1);
+}
 
 /* ---------------------------------------------------------------------------------------------
  * Token buckets.
@@ -73,11 +106,19 @@ meter_get(const struct ofproto *ofproto, uint32_t meter_id)
 }
 
 bool
-ofproto_meter_cb(void *port_aux, uint32_t meter_id, uint32_t pkt_len, uint64_t now_tsc)
+ofproto_meter_cb(void *port_aux, uint32_t arg, uint32_t pkt_len, uint64_t now_tsc)
 {
-    const struct ofport *in = port_aux;
-    /* A decapsulated packet's aux is a tunnel vport, which has no bridge (ofproto-tnl.h). */
-    struct ofmeter *m = in && in->ofproto ? meter_get(in->ofproto, meter_id) : NULL;
+    uint32_t domain = DP_METER_DOMAIN(arg);
+    const struct ofproto *ofproto;
+    if (domain) {
+        ofproto = domain < METER_DOMAINS
+                  ? __atomic_load_n(&meter_domains[domain], __ATOMIC_ACQUIRE) : NULL;
+    } else {
+        /* A decapsulated packet's aux is a tunnel vport, which has no bridge (ofproto-tnl.h). */
+        const struct ofport *in = port_aux;
+        ofproto = in ? in->ofproto : NULL;
+    }
+    struct ofmeter *m = ofproto ? meter_get(ofproto, DP_METER_ID(arg)) : NULL;
     if (!m) {
         return true;
     }
@@ -177,6 +218,7 @@ ofproto_handle_meter_mod(struct ofproto *ofproto, const struct ofp_meter_mod *mm
             struct ofmeter **table = xzalloc((OFP_METER_MAX + 1) * sizeof *table);
             __atomic_store_n(&ofproto->meters, table, __ATOMIC_RELEASE);
         }
+        meter_domain_assign(ofproto);
         m = xzalloc(sizeof *m);
         rte_spinlock_init(&m->lock);
         meter_configure(m, mm);
@@ -297,6 +339,10 @@ ofproto_get_meter_features(struct ofp_meter_features *mf)
 void
 ofproto_meters_destroy(struct ofproto *ofproto)
 {
+    if (ofproto->meter_domain) {
+        __atomic_store_n(&meter_domains[ofproto->meter_domain], NULL, __ATOMIC_RELEASE);
+        ofproto->meter_domain = 0;
+    }
     if (ofproto->meters) {
         for (uint32_t id = 1; id <= OFP_METER_MAX; id++) {
             free(ofproto->meters[id]);

@@ -11,12 +11,22 @@
  * (§5.7.1: the band applied is the highest-rate band whose rate is exceeded). Tokens are taken
  * from every band that has enough.
  *
+ * Meter domains: all bridges share one datapath, and a translation may cross into other bridges
+ * (patch ports, tunnels), so the datapath's meter action names the meter table as well as the
+ * meter: DP_METER_ARG(domain, meter id) (pmd/dp-flow.h), where the domain is a small number the
+ * bridge gets with its first meter (ofproto->meter_domain) and keeps until it is destroyed. So a
+ * meter applies in the bridge whose rule used it, also to packets that entered another bridge
+ * and crossed a patch port, and to decapsulated packets (whose ingress is a tunnel vport).
+ *
  * Thread-safety: the table (an array of meter pointers indexed by meter id, allocated at the
  * first add) is written by the main thread under ofproto->mutex and read by PMD threads without
  * it (atomic loads). Each meter's buckets, configuration and counters are protected by the
  * meter's own spinlock, held for a few dozen instructions per packet: no global lock on the
  * packet path. A deleted meter is unpublished, then freed only after dp_netdev_sync_caches() has
- * seen every PMD finish its batch. Lock order: ofproto->mutex, then a meter's spinlock.
+ * seen every PMD finish its batch. The domain table (bridge pointers by domain) is written by the
+ * main thread: a bridge's slot is set at its first meter-add (under its mutex) and cleared by
+ * ofproto_meters_destroy(), before the caches are flushed; slots are reused round-robin, as late as
+ * possible. Lock order: ofproto->mutex, then a meter's spinlock.
  */
 #ifndef UVS_OFPROTO_METER_H
 #define UVS_OFPROTO_METER_H 1
@@ -62,11 +72,13 @@ void ofproto_collect_meter_configs(struct ofproto *, uint32_t meter_id,
 void ofproto_collect_meter_stats(struct ofproto *, uint32_t meter_id,
                                  ofproto_meter_stats_cb *, void *aux);
 void ofproto_get_meter_features(struct ofp_meter_features *);
-/* The dp_meter_cb (pmd/dpif-netdev.h): PORT_AUX is the ingress struct ofport. A packet without
- * an ingress port (packet-out with in_port CONTROLLER), or for a meter deleted while its flows
- * were still cached, passes. Any thread. */
-bool ofproto_meter_cb(void *port_aux, uint32_t meter_id, uint32_t pkt_len, uint64_t now_tsc);
-/* Frees OFPROTO's meters (ofproto_destroy(), no PMD can use them any more). */
+/* The dp_meter_cb (pmd/dpif-netdev.h): ARG is DP_METER_ARG(domain, meter id); domain 0 means
+ * the bridge of PORT_AUX (the ingress struct ofport; a tunnel vport has none). A packet for a
+ * meter (or bridge) deleted while its flows were still cached, or with neither a domain nor an
+ * ingress port, passes. Any thread. */
+bool ofproto_meter_cb(void *port_aux, uint32_t arg, uint32_t pkt_len, uint64_t now_tsc);
+/* Frees OFPROTO's meters and gives up its meter domain (ofproto_destroy(), no PMD can use them
+ * any more). */
 void ofproto_meters_destroy(struct ofproto *);
 
 #endif

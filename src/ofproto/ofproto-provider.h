@@ -167,6 +167,8 @@ struct ofproto {
     struct ofgroup **groups;     /* Under 'mutex'. */
     struct ofmeter **meters;     /* NULL, or OFP_METER_MAX + 1 slots by meter id: see
                                     ofproto-meter.h for who reads and writes them. */
+    uint32_t meter_domain;       /* Names this bridge's meter table in DP_ACTION_METER (0 =
+                                    none yet; ofproto-meter.h). Written under 'mutex'. */
     size_t n_groups;
     bool fail_secure;            /* Bridge.fail_mode == secure. */
     bool fail_open;              /* Standalone with controllers, none reachable: NORMAL

@@ -78,6 +78,9 @@ struct xlate_ctx {
     size_t n_rule_ids;
     struct ofpacts action_set;   /* The action set (write_actions), in write order. */
     bool overflow;               /* Too many datapath actions: dropped. */
+    bool failed;                 /* Translation gave up (resubmit loop): nothing more is
+                                    translated or emitted; the packet is dropped for 'error'. */
+    enum dp_drop_reason error;   /* With 'failed': DP_DROP_XLATE_* (pmd/dpif-netdev.h). */
     /* Crossing into other bridges (patch and tunnel ports, ofproto-patch.h). */
     struct ofproto *root;        /* The bridge the translation started in (caller's lock). */
     struct ofproto *entered[8];  /* Bridges whose mutex this translation took, innermost last. */
@@ -123,6 +126,9 @@ trace_note(struct xlate_ctx *ctx, const char *fmt, ...)
 static struct dp_action *
 emit(struct xlate_ctx *ctx, enum dp_action_type type)
 {
+    if (ctx->failed) {
+        return NULL;
+    }
     if (ctx->out->n >= DP_MAX_ACTIONS) {
         if (!ctx->overflow) {
             VLOG_WARN_RL(&rl, "bridge %s: translation needs more than %d datapath actions; "
@@ -136,6 +142,38 @@ emit(struct xlate_ctx *ctx, enum dp_action_type type)
     memset(a, 0, sizeof *a);
     a->type = type;
     return a;
+}
+
+/* Gives up on the translation, as OVS does on an xlate error: the actions so far are discarded,
+ * nothing more is looked up or emitted, and xlate_finish_error() makes the datapath drop the
+ * packet counted under REASON (a DP_DROP_XLATE_* reason) instead of "flow actions were drop".
+ * The first error wins. */
+static void
+xlate_fail(struct xlate_ctx *ctx, enum dp_drop_reason reason)
+{
+    if (!ctx->failed) {
+        ctx->failed = true;
+        ctx->error = reason;
+    }
+    ctx->out->n = 0;
+}
+
+/* After a failed translation: the datapath actions become one DP_ACTION_DROP with the reason. */
+static void
+xlate_finish_error(struct xlate_ctx *ctx)
+{
+    if (!ctx->failed) {
+        return;
+    }
+    if (ctx->trace) {
+        ds_put_format(ctx->trace, "\nTranslation failed (%s), packet is dropped.\n",
+                      dp_drop_reason_string(ctx->error));
+    }
+    struct dp_action *a = &ctx->out->a[0];
+    memset(a, 0, sizeof *a);
+    a->type = DP_ACTION_DROP;
+    a->port = ctx->error;
+    ctx->out->n = 1;
 }
 
 static bool
@@ -412,8 +450,7 @@ xlate_in_bridge(struct xlate_ctx *ctx, const struct ofport *in)
     ctx->depth++;
     if (ctx->depth >= XLATE_MAX_DEPTH) {
         trace_note(ctx, "over %d nested bridges and tables: dropping", XLATE_MAX_DEPTH);
-        ctx->out->n = 0;
-        ctx->overflow = true;
+        xlate_fail(ctx, DP_DROP_XLATE_RECURSION);
     } else if (in->config & (OFPPC_PORT_DOWN | OFPPC_NO_RECV)) {
         trace_note(ctx, "port %s is %s (port-mod): dropping what it receives", in->name,
                    in->config & OFPPC_PORT_DOWN ? "down" : "no-receive");
@@ -881,10 +918,12 @@ xlate_action(struct xlate_ctx *ctx, const struct ofpact *a)
         break;
     case OFPACT_METER: {
         /* OpenFlow 1.3.5 §5.7: the meter comes before the rule's other actions; the datapath
-         * asks the meter callback (ofproto-meter.c) whether the packet goes on. */
+         * asks the meter callback (ofproto-meter.c) whether the packet goes on. The action
+         * names this bridge's meter table: after a patch port or a tunnel it is not the
+         * ingress port's. */
         struct dp_action *m = emit(ctx, DP_ACTION_METER);
         if (m) {
-            m->port = a->port;
+            m->port = DP_METER_ARG(ctx->ofproto->meter_domain, a->port);
         }
         break;
     }
@@ -1114,7 +1153,7 @@ xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts, bool apply_only
     int goto_table = -1;
 
     (void) apply_only;
-    for (size_t i = 0; i < acts->n; i++) {
+    for (size_t i = 0; i < acts->n && !ctx->failed; i++) {
         const struct ofpact *a = &acts->acts[i];
         if (ctx->trace && a->type != OFPACT_GOTO_TABLE) {
             trace_indent(ctx);
@@ -1163,7 +1202,7 @@ xlate_table(struct xlate_ctx *ctx, uint8_t table_id, bool resubmit)
 {
     struct ofproto *ofproto = ctx->ofproto;
 
-    if (table_id >= OFPROTO_N_TABLES) {
+    if (table_id >= OFPROTO_N_TABLES || ctx->failed) {
         return;
     }
     if (ctx->depth >= XLATE_MAX_DEPTH || ++ctx->n_lookups > XLATE_MAX_LOOKUPS) {
@@ -1172,8 +1211,8 @@ xlate_table(struct xlate_ctx *ctx, uint8_t table_id, bool resubmit)
                      XLATE_MAX_LOOKUPS);
         trace_note(ctx, "over %d nested resubmits or %d lookups: dropping", XLATE_MAX_DEPTH,
                    XLATE_MAX_LOOKUPS);
-        ctx->out->n = 0;
-        ctx->overflow = true;
+        xlate_fail(ctx, ctx->depth >= XLATE_MAX_DEPTH ? DP_DROP_XLATE_RECURSION
+                                                      : DP_DROP_XLATE_RESUBMITS);
         return;
     }
     struct oftable *t = &ofproto->tables[table_id];
@@ -1304,6 +1343,7 @@ ofproto_xlate(struct ofproto *ofproto, const struct ofport *in, const struct flo
     }
     action_set_execute(&ctx);
     ofpacts_destroy(&ctx.action_set);
+    xlate_finish_error(&ctx);
     /* Registers and metadata are zero in every datapath key, so the megaflow need not (and,
      * for a readable megaflow, should not) mention them. */
     memset(res->wc.regs, 0, sizeof res->wc.regs);
@@ -1344,6 +1384,7 @@ ofproto_xlate_actions(struct ofproto *ofproto, const struct ofport *in, uint32_t
     xlate_actions(&ctx, ofpacts, true);
     action_set_execute(&ctx);
     ofpacts_destroy(&ctx.action_set);
+    xlate_finish_error(&ctx);
     if (ctx.took_cross) {
         pthread_mutex_unlock(&ofproto_cross_mutex);
     }
@@ -1431,7 +1472,7 @@ ofproto_format_dp_actions(struct ds *s, const struct dp_action *acts, size_t n)
                           ntohs(a->u.be16));
             break;
         case DP_ACTION_METER:
-            ds_put_format(s, "meter(%"PRIu32")", a->port);
+            ds_put_format(s, "meter(%"PRIu32")", DP_METER_ID(a->port));
             break;
         case DP_ACTION_RECIRC:
             ds_put_format(s, "recirc(%#"PRIx32")", a->port);
@@ -1446,6 +1487,9 @@ ofproto_format_dp_actions(struct ds *s, const struct dp_action *acts, size_t n)
         }
         case DP_ACTION_TNL_PUSH:
             dp_tnl_header_format(s, a->port);
+            break;
+        case DP_ACTION_DROP:
+            ds_put_format(s, "drop(%s)", dp_drop_reason_string((enum dp_drop_reason) a->port));
             break;
         case DP_ACTION_TNL_POP:
             ds_put_format(s, "tnl_pop(%"PRIu32")", a->port);

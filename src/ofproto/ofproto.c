@@ -784,6 +784,23 @@ ofport_cmp(const void *a_, const void *b_)
     return a->ofp_port < b->ofp_port ? -1 : a->ofp_port > b->ofp_port;
 }
 
+/* The OFPPF_* rate bit (OpenFlow 1.3.5 §7.2.1, full duplex) for a link of SPEED_MBPS, or
+ * OFPPF_OTHER; OpenFlow 1.0 has only these bits to tell a controller the speed. */
+static uint32_t
+port_speed_feature(uint32_t speed_mbps)
+{
+    static const struct { uint32_t mbps, bit; } rates[] = {
+        { 10, 1u << 1 }, { 100, 1u << 3 }, { 1000, 1u << 5 }, { 10000, 1u << 6 },
+        { 40000, 1u << 7 }, { 100000, 1u << 8 }, { 1000000, 1u << 9 },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(rates); i++) {
+        if (rates[i].mbps == speed_mbps) {
+            return rates[i].bit;
+        }
+    }
+    return speed_mbps ? 1u << 10 : 0;
+}
+
 size_t
 ofproto_get_port_descs(struct ofproto *ofproto, struct ofp_phy_port **portsp)
 {
@@ -801,7 +818,10 @@ ofproto_get_port_descs(struct ofproto *ofproto, struct ofp_phy_port **portsp)
         uint16_t mtu;
 
         pp->port_no = port->ofp_port;
-        pp->config = port->config & ~OFPPC_NO_FLOOD;   /* NO_FLOOD is OpenFlow 1.0's only. */
+        /* Every version carries every OFPPC_* bit the port has, NO_FLOOD included: port-mod
+         * accepts it in every version (an extension past OpenFlow 1.0, whose bit 4 later versions
+         * leave unused), so a port description must show it; ovs-ofctl 1.1+ ignores the bit. */
+        pp->config = port->config;
         strlcpy(pp->name, port->name, sizeof pp->name);
         bool linked;
         if (ofproto_port_patch_info(ofproto, port->ofp_port, &linked, &pp->hw_addr)) {
@@ -814,8 +834,11 @@ ofproto_get_port_descs(struct ofproto *ofproto, struct ofp_phy_port **portsp)
             pp->state = OFPPS_LINK_DOWN;
             continue;
         }
-        pp->state = up ? OFPPS_LIVE : OFPPS_LINK_DOWN;
+        /* An administratively down port (port-mod down) passes no traffic: not live, as OVS
+         * shows it once it has taken the device down. */
+        pp->state = up && !(port->config & OFPPC_PORT_DOWN) ? OFPPS_LIVE : OFPPS_LINK_DOWN;
         pp->curr_speed = pp->max_speed = speed * 1000u;
+        pp->curr = port_speed_feature(speed);
     }
     free(sorted);
     *portsp = ports;
@@ -1061,9 +1084,14 @@ ofproto_packet_in_cb(const struct dp_packet_in *dpi)
         .cookie = be64toh(dpi->cookie_be),
         .in_port = port->ofp_port,
         .metadata = dpi->flow.metadata,
+        .tun_id = be64toh(dpi->flow.tun_id_be),     /* A decapsulated packet's tunnel. */
+        .tun_src_be = dpi->flow.tun_src_be,
+        .tun_dst_be = dpi->flow.tun_dst_be,
         .data = dpi->packet,
         .data_len = n,
     };
+    memcpy(pi.tun_ipv6_src, dpi->flow.tun_ipv6_src, 16);
+    memcpy(pi.tun_ipv6_dst, dpi->flow.tun_ipv6_dst, 16);
     connmgr_send_packet_in(ofproto->connmgr, &pi, dpi->max_len);
 }
 

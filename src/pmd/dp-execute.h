@@ -35,7 +35,8 @@ enum dp_execute_result {
 
 /* Applies the packet-rewriting action A to the packet in M (whose first segment must hold every
  * header, and which must not be shared: rte_mbuf_refcnt_read(M) == 1). A->type must not be
- * OUTPUT, USERSPACE, METER, RECIRC, CLONE or TNL_POP (those return DP_EXEC_OK without effect).
+ * OUTPUT, USERSPACE, METER, RECIRC, CLONE, TNL_POP or DROP (those return DP_EXEC_OK without
+ * effect).
  * TNL_PUSH prepends an interned tunnel header (pmd/dp-tunnel.h): DP_EXEC_NO_ROOM without
  * headroom. */
 enum dp_execute_result dp_execute_modify(struct rte_mbuf *m, const struct dp_action *a);
@@ -45,7 +46,8 @@ static inline int
 dp_action_modifies(uint16_t type)
 {
     return type != DP_ACTION_OUTPUT && type != DP_ACTION_USERSPACE && type != DP_ACTION_METER
-           && type != DP_ACTION_RECIRC && type != DP_ACTION_CLONE && type != DP_ACTION_TNL_POP;
+           && type != DP_ACTION_RECIRC && type != DP_ACTION_CLONE && type != DP_ACTION_TNL_POP
+           && type != DP_ACTION_DROP;
 }
 
 #endif

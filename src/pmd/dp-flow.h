@@ -44,7 +44,10 @@ enum dp_action_type {
     DP_ACTION_SET_IPV6_DST,/* u.ip6 */
     DP_ACTION_SET_L4_SRC,  /* u.be16: TCP/UDP/SCTP source port */
     DP_ACTION_SET_L4_DST,  /* u.be16 */
-    DP_ACTION_METER,       /* Apply OpenFlow meter 'arg' (the packet may be dropped: counted). */
+    DP_ACTION_METER,       /* Apply OpenFlow meter DP_METER_ID(arg) of the meter table
+                              DP_METER_DOMAIN(arg) names (the bridge whose rule used it; 0 = the
+                              ingress port's); the packet may be dropped (counted). The datapath
+                              passes 'arg' to its meter callback as is (dpif-netdev.h). */
     DP_ACTION_RECIRC,      /* Re-inject the packet into the datapath with recirc id 'arg'. */
     DP_ACTION_CLONE,       /* Run the next 'arg' actions on a copy of the packet, then go on with
                               the packet as it was after them (tunnel push plus the underlay's
@@ -57,6 +60,11 @@ enum dp_action_type {
                               inner packet with in_port = tunnel port 'arg' (pmd/dp-tunnel.h). A
                               packet that is not a valid tunnel packet is dropped (counted as
                               malformed). */
+    DP_ACTION_DROP,        /* Drop the packet, counted under drop reason 'arg' (enum dp_drop_reason,
+                              pmd/dpif-netdev.h) on its ingress port; the actions after it are
+                              not run. The pipeline emits it alone, for a packet its translation
+                              gave up on (e.g. a resubmit loop), so the reason is not lost in the
+                              generic "flow actions were drop". */
 };
 
 struct dp_action {
@@ -87,6 +95,12 @@ struct dp_action {
 };
 
 #define DP_MAX_ACTIONS 64
+
+/* DP_ACTION_METER's argument: an OpenFlow meter id (1-65535) in the low 16 bits, the meter
+ * domain (which bridge's meter table) in the high 16. */
+#define DP_METER_ARG(DOMAIN, METER_ID) (((uint32_t) (DOMAIN) << 16) | ((METER_ID) & 0xffffu))
+#define DP_METER_ID(ARG) ((uint32_t) (ARG) & 0xffffu)
+#define DP_METER_DOMAIN(ARG) ((uint32_t) (ARG) >> 16)
 
 /* The datapath's hash step for caches (EMC, megaflow subtables): CRC32-C of one 64-bit word into
  * H, one instruction with SSE4.2 (always on with DPDK's -march), a multiply-xorshift otherwise.

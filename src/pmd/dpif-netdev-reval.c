@@ -3,9 +3,10 @@
  * megaflows instead of flushing them all (see "Cache coherence" in dpif-netdev.h).
  *
  * A pass. dp_netdev_revalidate() moves dp->reval_seq. A PMD notices between batches, snapshots
- * the megaflows whose reval_seq is older (from its dense array into 'reval_flows'), then re-translates
- * at most REVAL_SLICE of them per loop iteration, forwarding in between. For each, the
- * side-effect-free callback translates the megaflow's masked key; dp_flow_revalidate() compares:
+ * the megaflows whose reval_seq is older (from its dense array into 'reval_flows'), then
+ * re-translates at most REVAL_SLICE of them per loop iteration, forwarding in between. For each,
+ * the side-effect-free callback translates the megaflow's masked key; dp_flow_revalidate()
+ * compares:
  *   - the fresh translation consulted a bit outside the megaflow's mask (a new higher-priority
  *     rule overlaps it, a field now matters), or failed: the megaflow is removed;
  *   - same mask coverage, different actions or rule: the actions are rewritten in place (the

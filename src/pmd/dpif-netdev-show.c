@@ -92,7 +92,7 @@ dp_format_actions(struct ds *ds, const struct dp_action *a, uint32_t n)
                           ntohs(a[i].u.be16));
             break;
         case DP_ACTION_METER:
-            ds_put_format(ds, "meter(%" PRIu32 ")", a[i].port);
+            ds_put_format(ds, "meter(%" PRIu32 ")", DP_METER_ID(a[i].port));
             break;
         case DP_ACTION_RECIRC:
             ds_put_format(ds, "recirc(0x%" PRIx32 ")", a[i].port);
@@ -110,6 +110,9 @@ dp_format_actions(struct ds *ds, const struct dp_action *a, uint32_t n)
             break;
         case DP_ACTION_TNL_POP:
             ds_put_format(ds, "tnl_pop(%" PRIu32 ")", a[i].port);
+            break;
+        case DP_ACTION_DROP:
+            ds_put_format(ds, "drop(%s)", dp_drop_reason_string((enum dp_drop_reason) a[i].port));
             break;
         default:
             ds_put_format(ds, "unknown(%u)", a[i].type);

@@ -244,6 +244,8 @@ struct exec_ctx {
     struct pmd_thread *pmd;
     struct dp_port *in_port;        /* NULL: none (packet-out). */
     uint32_t in_dp_port;
+    const struct flow *tnl;         /* A decapsulated packet's key, whose tunnel fields go into
+                                       its packet-ins; NULL: no tunnel metadata. */
 };
 
 static void pmd_recirc(struct pmd_thread *, struct rte_mbuf *, struct dp_port *in_port,
@@ -296,6 +298,9 @@ exec_userspace(const struct exec_ctx *ctx, struct rte_mbuf *m, const struct dp_a
         msg->pi.max_len = UINT16_MAX;
     }
     flow_extract(msg->data, len, ctx->in_dp_port, &msg->pi.flow);
+    if (ctx->tnl) {
+        flow_tnl_copy(&msg->pi.flow, ctx->tnl);
+    }
     msg->pi.packet = msg->data;
     msg->pi.len = len;
     if (ctx->pmd) {
@@ -397,6 +402,12 @@ exec_actions(const struct exec_ctx *ctx, struct rte_mbuf *m, const struct dp_act
                 main_recirc(ctx, m, a->port, depth + 1);
             }
             return;     /* Recirculation ends the action list, as in OVS. */
+        case DP_ACTION_DROP:
+            /* The translation gave up on this packet (dp-flow.h): its own reason. */
+            port_drop(ctx->in_port, a->port < DP_N_DROP_REASONS ? (enum dp_drop_reason) a->port
+                                                                : DP_DROP_ACTION_DROP, 1);
+            rte_pktmbuf_free(m);
+            return;
         case DP_ACTION_CLONE:
         case DP_ACTION_TNL_POP: {
             /* CLONE: the next a->port actions run on a copy (on M itself when nothing follows).
@@ -457,7 +468,7 @@ exec_actions(const struct exec_ctx *ctx, struct rte_mbuf *m, const struct dp_act
  * between outputs by reference count. */
 static inline void
 pmd_execute(struct pmd_thread *pmd, struct rte_mbuf *m, const struct dp_flow *flow,
-            struct dp_port *in_port, unsigned depth)
+            struct dp_port *in_port, const struct flow *tnl, unsigned depth)
 {
     uint32_t n_actions = flow->n_actions;
 
@@ -475,7 +486,7 @@ pmd_execute(struct pmd_thread *pmd, struct rte_mbuf *m, const struct dp_flow *fl
         }
         return;
     }
-    struct exec_ctx ctx = { pmd->dp, pmd, in_port, in_port->dp_port };
+    struct exec_ctx ctx = { pmd->dp, pmd, in_port, in_port->dp_port, tnl };
     exec_actions(&ctx, m, flow->actions, n_actions, depth);
 }
 
@@ -573,7 +584,7 @@ pmd_handle_miss(struct pmd_thread *pmd, struct rte_mbuf *m, const struct flow *k
     if (dpcls_count(pmd->cls) >= __atomic_load_n(&dp->flow_limit, __ATOMIC_RELAXED)
         || !(flow = rte_zmalloc_socket("dp_flow", sz, RTE_CACHE_LINE_SIZE,
                                        (int) rte_socket_id()))) {
-        struct exec_ctx ctx = { dp, pmd, in_port, in_port->dp_port };
+        struct exec_ctx ctx = { dp, pmd, in_port, in_port->dp_port, key };
         coverage_inc(COVERAGE_upcall_flow_limit);
         pmd_stat_add(pmd, PMD_STAT_NOT_INSTALLED, 1);
         exec_actions(&ctx, m, res->actions.a, res->actions.n, depth);
@@ -590,7 +601,7 @@ pmd_handle_miss(struct pmd_thread *pmd, struct rte_mbuf *m, const struct flow *k
     flow->reval_seq = reval_seq;
     memcpy(flow->actions, res->actions.a, res->actions.n * sizeof flow->actions[0]);
     if (pmd_add_flow(pmd, flow)) {
-        struct exec_ctx ctx = { dp, pmd, in_port, in_port->dp_port };
+        struct exec_ctx ctx = { dp, pmd, in_port, in_port->dp_port, key };
         rte_free(flow);
         pmd_stat_add(pmd, PMD_STAT_NOT_INSTALLED, 1);
         exec_actions(&ctx, m, res->actions.a, res->actions.n, depth);
@@ -606,7 +617,7 @@ execute:
         emc_probabilistic_insert(pmd->emc, key, emc_hash(key), flow,
                                  __atomic_load_n(&dp->emc_inv_prob, __ATOMIC_RELAXED));
     }
-    pmd_execute(pmd, m, flow, in_port, depth);
+    pmd_execute(pmd, m, flow, in_port, key, depth);
 }
 
 /* Re-injects M into the datapath with RECIRC_ID (its key is extracted afresh). */
@@ -626,7 +637,7 @@ pmd_recirc(struct pmd_thread *pmd, struct rte_mbuf *m, struct dp_port *in_port,
         flow->n_packets++;
         flow->n_bytes += m->pkt_len;
         flow->used = pmd->now;
-        pmd_execute(pmd, m, flow, in_port, depth);
+        pmd_execute(pmd, m, flow, in_port, NULL, depth);
     } else {
         pmd_handle_miss(pmd, m, &key, in_port, depth);
     }
@@ -688,7 +699,7 @@ exec_tnl_pop(const struct exec_ctx *ctx, struct rte_mbuf *m, uint32_t vport, uns
             flow->n_packets++;
             flow->n_bytes += m->pkt_len;
             flow->used = pmd->now;
-            pmd_execute(pmd, m, flow, in, depth);
+            pmd_execute(pmd, m, flow, in, &key, depth);
         } else {
             pmd_handle_miss(pmd, m, &key, in, depth);
         }
@@ -696,7 +707,7 @@ exec_tnl_pop(const struct exec_ctx *ctx, struct rte_mbuf *m, uint32_t vport, uns
     }
     struct dp_netdev *dp = ctx->dp;
     struct dp_upcall_result *res = xzalloc(sizeof *res);
-    struct exec_ctx sub = { dp, NULL, in, vport };
+    struct exec_ctx sub = { dp, NULL, in, vport, &key };
     if (!dp->upcall_cb
         || dp->upcall_cb(in->aux, &key, rte_pktmbuf_mtod(m, void *), m->data_len, res)
         || res->actions.n > DP_MAX_ACTIONS) {
@@ -874,7 +885,7 @@ pmd_process_batch(struct pmd_thread *pmd, struct dp_port *in_port, struct rte_mb
             n_out = 0;
         }
         if (flow) {
-            pmd_execute(pmd, pkts[i], flow, in_port, 0);
+            pmd_execute(pmd, pkts[i], flow, in_port, NULL, 0);
         } else {
             pmd_handle_miss(pmd, pkts[i], &keys[i], in_port, 0);
         }

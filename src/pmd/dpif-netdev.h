@@ -103,7 +103,9 @@ typedef void dp_stats_cb(uint64_t rule_id, uint64_t packets, uint64_t bytes, lon
     DP_DROP(PACKET_IN_QUEUE, "packet-in queue full")                    \
     DP_DROP(NO_ROOM, "no headroom to push a header")                              \
     DP_DROP(HELD, "held by other_config:flow-restore-wait")              \
-    DP_DROP(UPCALL_LIMIT, "upcall rate limit (other_config:upcall-rate)")
+    DP_DROP(UPCALL_LIMIT, "upcall rate limit (other_config:upcall-rate)") \
+    DP_DROP(XLATE_RECURSION, "recursion too deep") /* > 64 nested tables/bridges */ \
+    DP_DROP(XLATE_RESUBMITS, "too many resubmits") /* > 4096 table lookups */
 
 enum dp_drop_reason {
 #define DP_DROP(ENUM, STR) DP_DROP_##ENUM,
@@ -136,8 +138,9 @@ void dp_netdev_set_emc_insert_inv_prob(struct dp_netdev *, uint32_t inv_prob);
 void dp_netdev_set_flow_limit(struct dp_netdev *, uint32_t limit);
 /* upcall-rate: upcalls per second per PMD, at most (token bucket, 10 ms deep; 0 = unlimited;
  * default 200000: about half of a 2.6 GHz core at ~7,000 cycles per flow setup, the rest left for
- * established flows; docs/performance.md). A miss past the bound, or past UPCALLS_PER_BATCH in one rx batch, is dropped
- * and counted as DP_DROP_UPCALL_LIMIT on its ingress port and in pmd-stats-show. */
+ * established flows; docs/performance.md). A miss past the bound, or past UPCALLS_PER_BATCH (32)
+ * in one rx batch, is dropped and counted as DP_DROP_UPCALL_LIMIT on its ingress port and in
+ * pmd-stats-show. */
 void dp_netdev_set_upcall_rate(struct dp_netdev *, uint32_t per_sec);
 
 /* Opens the port (see netdev_dpdk_open()) and starts polling it. On success returns 0 and the
@@ -255,7 +258,8 @@ int dp_netdev_sync_caches(struct dp_netdev *);
 
 /* Meter hook for DP_ACTION_METER, called on the thread executing the action (a PMD thread, or the
  * main thread inside dp_netdev_execute()): PORT_AUX is the ingress port's aux (NULL for a
- * packet-out with no in_port), METER_ID the OpenFlow meter id, PKT_LEN the packet length in bytes
+ * packet-out with no in_port), METER_ID the action's argument (the OpenFlow meter id and the meter
+ * domain, DP_METER_ID()/DP_METER_DOMAIN() in dp-flow.h), PKT_LEN the packet length in bytes
  * (L2 frame, no FCS), NOW_TSC rte_rdtsc() (rte_get_tsc_hz() ticks per second). Returns true to let
  * the packet continue, false to drop it (counted as DP_DROP_METER on the ingress port). Must be
  * thread-safe and lock-free enough for the packet path (OpenFlow 1.3.5 §5.7 meter bands). With no

@@ -66,11 +66,13 @@ void emc_destroy(struct emc_cache *);
 /* Initializes a caller-allocated, zeroed cache: seeds its PRNG from SEED (any value). */
 void emc_init(struct emc_cache *, uint32_t seed);
 
-/* Returns the flow cached for KEY (whose hash is HASH), or NULL. Hot path. */
+/* Returns the flow cached for KEY (whose hash is HASH), or NULL. Hot path. A key with tunnel
+ * metadata (flow_tnl_is_zero() false) is never cached: it always misses. */
 struct dp_flow *emc_lookup(const struct emc_cache *, const struct flow *key, uint32_t hash);
 
 /* Caches FLOW for KEY (hash HASH). FLOW must not be NULL. Replaces an existing entry for KEY,
- * else fills an empty candidate slot, else evicts one of the two candidates. */
+ * else fills an empty candidate slot, else evicts one of the two candidates. Does nothing for a
+ * key with tunnel metadata (the datapath caches received packets only). */
 void emc_insert(struct emc_cache *, const struct flow *key, uint32_t hash, struct dp_flow *flow);
 
 /* Calls emc_insert() with probability 1/INV_PROB (a cheap per-cache PRNG; INV_PROB 1 = always,

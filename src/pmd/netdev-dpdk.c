@@ -410,7 +410,8 @@ netdev_dpdk_open(const char *name, const char *type, const char *devargs_opt,
                               "as net_pcap0,rx_pcap=FILE)");
         } else {
             *errp = xasprintf("unsupported interface type \"%s\" (supported: dpdk, internal, \"\" "
-                              "or system for a kernel interface, afxdp)", type);
+                              "or system for a kernel interface, afxdp, dpdkvhostuser, "
+                              "dpdkvhostuserclient)", type);
         }
         return NULL;
     }

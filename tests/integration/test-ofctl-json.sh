@@ -16,13 +16,16 @@ check "namespace b" uvs_add_ns b 10.23.0.2 || uvs_test_finish
 VA=$(uvs_veth a)
 VB=$(uvs_veth b)
 check "add-br" uvs-vsctl --timeout=30 add-br "$BR"
-check "add-port a" uvs-vsctl --timeout=30 add-port "$BR" "$VA" -- set Interface "$VA" ofport_request=1
-check "add-port b" uvs-vsctl --timeout=30 add-port "$BR" "$VB" -- set Interface "$VB" ofport_request=2
+check "add-port a" uvs-vsctl --timeout=30 add-port "$BR" "$VA" \
+    -- set Interface "$VA" ofport_request=1
+check "add-port b" uvs-vsctl --timeout=30 add-port "$BR" "$VB" \
+    -- set Interface "$VB" ofport_request=2
 
 # a -> b through group 5 (indirect) and meter 3; b -> a directly.
 check "del-flows" uvs-ofctl del-flows "$BR"
 check "add-group 5" uvs-ofctl add-group "$BR" "group_id=5,type=indirect,bucket=actions=output:2"
-check "add-meter 3" uvs-ofctl add-meter "$BR" "meter=3,pktps,burst,stats,band=type=drop,rate=1000,burst_size=100"
+check "add-meter 3" uvs-ofctl add-meter "$BR" \
+    "meter=3,pktps,burst,stats,band=type=drop,rate=1000,burst_size=100"
 check "add-flow a -> group 5 via meter 3" uvs-ofctl -O OpenFlow13 add-flow "$BR" \
     "priority=100,in_port=1,actions=meter:3,group:5"
 check "add-flow b -> a" uvs-ofctl add-flow "$BR" "priority=100,in_port=2,actions=output:1"
@@ -52,6 +55,8 @@ json_check "show: datapath_id, tables, the three ports by name" \
      sorted(p['name'] for p in j['ports']) == sorted(['$BR', '$VA', '$VB']) and
      [p['port'] for p in j['ports'] if p['name'] == '$VA'] == [1] and
      'flow_stats' in j['capabilities'] and j['frag'] == 'normal'" $J show "$BR"
+json_check "show over OpenFlow 1.0 (ports in the features reply) lists them too" \
+    "j['version'] == 1 and len(j['ports']) == 3" uvs-ofctl -O OpenFlow10 --format json show "$BR"
 json_check "dump-desc: dp_desc names the bridge" \
     "j['mfr_desc'] == 'uvs' and '$BR' in j['dp_desc'] and set(j) ==
      {'mfr_desc', 'hw_desc', 'sw_desc', 'serial_num', 'dp_desc'}" $J dump-desc "$BR"
@@ -67,8 +72,9 @@ json_check "dump-table-features: 254 tables, next tables and match fields" \
      'goto_table' not in j[253]['instructions'] and 'output' in j[0]['apply_actions'] and
      'ip_dst' in j[0]['match'] and j[0]['max_entries'] > 0" $J dump-table-features "$BR"
 json_check "dump-ports: port 1 received and port 2 sent the pings" \
-    "{p['port']: p for p in j}[1]['rx_packets'] >= 6 and {p['port']: p for p in j}[2]['tx_packets'] >= 6
-     and {p['port']: p for p in j}[1]['name'] == '$VA' and
+    "{p['port']: p for p in j}[1]['rx_packets'] >= 6 and
+     {p['port']: p for p in j}[2]['tx_packets'] >= 6 and
+     {p['port']: p for p in j}[1]['name'] == '$VA' and
      {p['port']: p for p in j}[1]['rx_bytes'] >= 6 * 98" $J dump-ports "$BR"
 json_check "dump-ports PORT: one port" \
     "len(j) == 1 and j[0]['port'] == 2 and j[0]['tx_packets'] >= 6" $J dump-ports "$BR" 2

@@ -40,7 +40,8 @@ for to in 2 3; do
         echo "delete_strict priority=100,in_port=1"
         echo "delete table=1"
         for j in $(seq 1 $NX); do
-            echo "add table=1,priority=5,ip,nw_dst=10.99.$((j / 250)).$((j % 250)),actions=${ACTS}drop"
+            printf '%s%s\n' "add table=1,priority=5,ip,nw_dst=10.99.$((j / 250)).$((j % 250))," \
+                "actions=${ACTS%,}"
         done
         echo "add priority=100,in_port=1,actions=output:$to"
     } >"$P/to$to.flows"
@@ -72,7 +73,8 @@ PY
 uvs_ns_exec a python3 "$P/flood.py" 90 "$P/stop" &
 FLOOD=$!
 
-check "the flood reaches port 2" wait_until 10 bash -c "[ \$(uvs-ofctl --format json dump-ports $BR 2 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"tx_packets\"])') -gt 100 ]"
+flood_on_2() { [ "$(tx 2)" -gt 100 ]; }
+check "the flood reaches port 2" wait_until 10 flood_on_2
 swaps_ok=0
 for k in $(seq 1 10); do
     uvs-ofctl --bundle add-flows "$BR" "$P/to3.flows" && swaps_ok=$((swaps_ok + 1))

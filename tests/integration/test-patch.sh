@@ -2,8 +2,9 @@
 # Patch ports (Interface type "patch", options:peer): two bridges joined only by a patch pair, a
 # namespace on each, ping through it with NORMAL on both bridges (the Neutron br-int/br-tun
 # shape); ofproto/trace shows the crossing; the megaflow's datapath actions go straight to the
-# far port (no device in between); dump-ports counts what crossed; a patch port whose peer does
-# not exist is down with Interface.error saying so; deleting a peer takes the link down.
+# far port (no device in between); dump-ports counts what crossed; a meter in the far bridge
+# limits what crosses; a patch port whose peer does not exist is down with Interface.error saying
+# so; deleting a peer takes the link down.
 . "$(dirname "$0")/common.sh"
 uvs_require_root
 uvs_test_init patch
@@ -70,6 +71,38 @@ check "del-flows $B1" uvs-ofctl del-flows "$B1"
 check "add in_port=1 -> patch" uvs-ofctl add-flow "$B1" "in_port=1,actions=output:2"
 check "add in_port=patch -> 1" uvs-ofctl add-flow "$B1" "in_port=2,actions=output:1"
 check "explicit rules: a pings b" wait_until 10 uvs_ns_exec a ping -c 1 -W 1 10.12.0.2
+
+# --- A meter in the far bridge limits what crosses the patch pair: the meter action names the
+# meter table of the bridge whose rule used it. $B1 has a meter 1 too (a high rate) that must
+# see none of these packets.
+check "add-meter 1 on $B2 (10 packets/s, burst 10)" uvs-ofctl add-meter "$B2" \
+    "meter=1,pktps,burst,stats,band=type=drop,rate=10,burst_size=10"
+check "add-meter 1 on $B1 (100000 packets/s)" uvs-ofctl add-meter "$B1" \
+    "meter=1,pktps,stats,band=type=drop,rate=100000"
+check "ICMP from the patch port through meter 1 on $B2" uvs-ofctl add-flow "$B2" \
+    "priority=10,in_port=2,icmp,actions=meter:1,output:1"
+check "a pings b through the metered flow" wait_until 10 uvs_ns_exec a ping -c 1 -W 1 10.12.0.2
+check "mod-meter 1 on $B2 restarts the bucket full" uvs-ofctl mod-meter "$B2" \
+    "meter=1,pktps,burst,stats,band=type=drop,rate=10,burst_size=10"
+START=$(date +%s.%N)
+uvs_ns_exec a ping -f -c 600 -w 4 -q 10.12.0.2 >"$UVS_TEST_DIR/flood.txt" 2>&1
+STATS=$(uvs-ofctl meter-stats "$B2" meter=1)
+END=$(date +%s.%N)
+cat "$UVS_TEST_DIR/flood.txt"
+echo "$STATS"
+IN=$(sed -n 's/.*packet_in_count:\([0-9]*\).*/\1/p' <<<"$STATS")
+DROPPED=$(sed -n 's/^0: packet_count:\([0-9]*\).*/\1/p' <<<"$STATS")
+LIMIT=$(awk -v s="$START" -v e="$END" 'BEGIN { printf "%d", 10 * (e - s + 1) + 10 + 5 }')
+echo "in=$IN dropped=$DROPPED forwarded=$(( ${IN:-0} - ${DROPPED:-0} )) limit=$LIMIT"
+check "the flood reached $B2's meter (>= 100 packets in)" test "${IN:-0}" -ge 100
+check "$B2's drop band counted drops (>= 50)" test "${DROPPED:-0}" -ge 50
+check "forwarded across the patch within rate x time + burst" \
+    test $(( ${IN:-0} - ${DROPPED:-0} )) -le "$LIMIT"
+check_grep "$B1's meter 1 saw none of them" "packet_in_count:0 " \
+    uvs-ofctl meter-stats "$B1" meter=1
+check "del-meters on $B2 (and its flow)" uvs-ofctl del-meters "$B2" meter=1
+check "del-meters on $B1" uvs-ofctl del-meters "$B1" meter=1
+check "ping works again without the meter" wait_until 10 uvs_ns_exec a ping -c 1 -W 1 10.12.0.2
 
 # --- A packet-in after a patch port belongs to the peer's bridge and its patch port.
 uvs-ofctl monitor "$B2" >"$UVS_TEST_DIR/monitor.txt" 2>&1 &

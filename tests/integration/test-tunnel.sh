@@ -5,7 +5,8 @@
 # a veth pair. Overlay bridges (two tenants on each host, overlapping addresses) are joined by
 # tunnel ports whose keys keep the tenants apart. Checks: pings through the overlay, real
 # encapsulated packets on the underlay veth (tcpdump), the route and neighbour tables, tunnel
-# metadata in the megaflows, key separation, and OpenFlow matching/setting of tun_id.
+# metadata in the megaflows and in packet-ins, a meter on decapsulated packets, key separation,
+# and OpenFlow matching/setting of tun_id.
 . "$(dirname "$0")/common.sh"
 uvs_require_root
 uvs_test_init tunnel
@@ -158,20 +159,60 @@ check_grep "dpctl/show lists a second vport for port 4790" "vxlan_sys_4790 \(tun
     uvs-appctl dpctl/show
 check "back to the defaults" tunnel_ports vxlan
 
-# A controller action on a decapsulated packet: the packet-in comes from the tunnel port.
+# A controller action on a decapsulated packet: the packet-in comes from the tunnel port and
+# its match carries the tunnel metadata (tun_id as OXM tunnel_id, tun_src/tun_dst as Nicira
+# fields), so a controller sees the tenant.
 TA2=$(uvs-vsctl get Interface ta2 ofport)
 TA1=$(uvs-vsctl get Interface ta1 ofport)
 uvs-ofctl monitor "$A2" >"$UVS_TEST_DIR/monitor.txt" 2>&1 &
 MON=$!
+if command -v ovs-ofctl >/dev/null; then
+    OVS_RUNDIR=$UVS_TEST_DIR ovs-ofctl -O OpenFlow13 monitor "unix:$UVS_RUNDIR/$A2.mgmt" 65535 \
+        >"$UVS_TEST_DIR/ovs-monitor.txt" 2>&1 &
+    MON="$MON $!"
+fi
 check "controller rule on $A2 for EtherType 0x88b5 from the tunnel" \
     uvs-ofctl add-flow "$A2" "priority=100,in_port=$TA2,dl_type=0x88b5,actions=CONTROLLER"
 PKT=02000000009902000000009888b5$(printf '00%.0s' $(seq 46))
 check "packet-in from the tunnel port ta2" wait_until 10 \
     bash -c "uvs-ofctl packet-out $A1 'in_port=1 packet=$PKT actions=output:$TA1' &&
              grep -Eq 'OFPT_PACKET_IN.*in_port=($TA2|ta2) ' $UVS_TEST_DIR/monitor.txt"
-kill "$MON" 2>/dev/null
-wait "$MON" 2>/dev/null
+check_grep "the packet-in's match carries tun_id, tun_src and tun_dst" \
+    "OFPT_PACKET_IN.* total_len=[0-9]+ tun_id=0x64,tun_src=$NET.1,tun_dst=$NET.2,in_port=($TA2|ta2) " \
+    cat "$UVS_TEST_DIR/monitor.txt"
+if command -v ovs-ofctl >/dev/null; then
+    check "Debian's ovs-ofctl monitor decodes the same tunnel metadata" wait_until 10 \
+        bash -c "uvs-ofctl packet-out $A1 'in_port=1 packet=$PKT actions=output:$TA1' &&
+                 grep -Eq 'tun_id=0x64,tun_src=$NET.1,tun_dst=$NET.2,in_port=$TA2 ' \
+                     $UVS_TEST_DIR/ovs-monitor.txt"
+fi
+kill $MON 2>/dev/null
+wait $MON 2>/dev/null
 check "remove the controller rule" uvs-ofctl del-flows "$A2" dl_type=0x88b5
+
+# A meter in the overlay bridge applies to decapsulated packets (their datapath ingress is the
+# tunnel vport, which belongs to no bridge: the meter action names $A2's meter table).
+check "add-meter 1 on $A2 (10 packets/s, burst 10)" uvs-ofctl add-meter "$A2" \
+    "meter=1,pktps,burst,stats,band=type=drop,rate=10,burst_size=10"
+check "ICMP from the tunnel through meter 1" uvs-ofctl add-flow "$A2" \
+    "priority=50,in_port=$TA2,icmp,actions=meter:1,output:1"
+check "a pings b through the metered flow" wait_until 10 uvs_ns_exec a ping -c 1 -W 1 10.20.0.2
+check "mod-meter 1 restarts the bucket full" uvs-ofctl mod-meter "$A2" \
+    "meter=1,pktps,burst,stats,band=type=drop,rate=10,burst_size=10"
+START=$(date +%s.%N)
+uvs_ns_exec a ping -f -c 600 -w 4 -q 10.20.0.2 >"$UVS_TEST_DIR/flood.txt" 2>&1
+STATS=$(uvs-ofctl meter-stats "$A2" meter=1)
+END=$(date +%s.%N)
+cat "$UVS_TEST_DIR/flood.txt"
+echo "$STATS"
+IN=$(sed -n 's/.*packet_in_count:\([0-9]*\).*/\1/p' <<<"$STATS")
+DROPPED=$(sed -n 's/^0: packet_count:\([0-9]*\).*/\1/p' <<<"$STATS")
+LIMIT=$(awk -v s="$START" -v e="$END" 'BEGIN { printf "%d", 10 * (e - s + 1) + 10 + 5 }')
+echo "in=$IN dropped=$DROPPED forwarded=$(( ${IN:-0} - ${DROPPED:-0} )) limit=$LIMIT"
+check "decapsulated packets reached the meter (>= 100)" test "${IN:-0}" -ge 100
+check "the meter dropped decapsulated packets (>= 50)" test "${DROPPED:-0}" -ge 50
+check "forwarded within rate x time + burst" test $(( ${IN:-0} - ${DROPPED:-0} )) -le "$LIMIT"
+check "del-meters (and its flow)" uvs-ofctl del-meters "$A2" meter=1
 
 # Keys keep tenants apart: tenant C's host-2 port now expects key 201.
 check "tc2 key 201" uvs-vsctl --timeout=30 set Interface tc2 options:key=201
@@ -217,7 +258,7 @@ overlay_checks geneve "udp port 6081" \
     "$NET.1.[0-9]+ > $NET.2.6081: Geneve, .*vni 0xc8"
 
 # --- IPv6 underlay (VXLAN, tenant A): addresses from the internal ports, next hop from ND.
-NET6=fd00:${UVS_SFX:0:4}::
+NET6=fd00:1${UVS_SFX:0:3}::      # no leading zero: the outputs print addresses compressed
 i=1
 for br in "$P1" "$P2"; do
     sysctl -qw "net.ipv6.conf.$br.disable_ipv6=0"
@@ -244,6 +285,19 @@ check_grep "IPv6 underlay: the next hop was learned from neighbour discovery" "^
 uvs_ns_exec a ping -c 2 -i 0.2 -W 1 10.20.0.2 >/dev/null
 check_grep "IPv6 underlay: decapsulated megaflow matches tun_ipv6_src" \
     "tun_ipv6_src=${NET6}1,tun_ipv6_dst=${NET6}2,in_port=" uvs-appctl dpctl/dump-flows
+TA1=$(uvs-vsctl get Interface ta1 ofport)
+TA2=$(uvs-vsctl get Interface ta2 ofport)
+uvs-ofctl monitor "$A2" >"$UVS_TEST_DIR/monitor6.txt" 2>&1 &
+MON=$!
+check "IPv6 underlay: controller rule on $A2" uvs-ofctl add-flow "$A2" \
+    "priority=100,in_port=$TA2,dl_type=0x88b5,actions=CONTROLLER"
+check "IPv6 underlay: the packet-in carries tun_id, tun_ipv6_src and tun_ipv6_dst" \
+    wait_until 10 bash -c "uvs-ofctl packet-out $A1 'in_port=1 packet=$PKT actions=output:$TA1' &&
+        grep -Eq 'tun_id=0x64,tun_ipv6_src=${NET6}1,tun_ipv6_dst=${NET6}2,in_port=($TA2|ta2) ' \
+            $UVS_TEST_DIR/monitor6.txt"
+kill "$MON" 2>/dev/null
+wait "$MON" 2>/dev/null
+check "IPv6 underlay: remove the controller rule" uvs-ofctl del-flows "$A2" dl_type=0x88b5
 check "IPv6 underlay: tenant C still on IPv4" uvs_ns_exec c ping -c 1 -W 2 10.20.0.2
 
 # --- Errors.

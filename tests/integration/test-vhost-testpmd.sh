@@ -9,7 +9,8 @@
 #   3. Disconnect and reconnect while traffic runs: B killed (SIGKILL) and restarted, A killed
 #      and restarted with 2 queue pairs (uvs reconnects by itself; queues follow the guest).
 #   4. A hostile front end on vhu1's socket: malformed vhost-user messages; uvs stays up and
-#      forwards to a well-behaved guest afterwards.
+#      forwards to a well-behaved guest afterwards. A guest sending frames beyond the MTU: each
+#      is dropped and counted as oversize.
 . "$(dirname "$0")/common.sh"
 uvs_require_root
 command -v dpdk-testpmd >/dev/null || uvs_test_skip "dpdk-testpmd not installed (Debian dpdk-dev)"
@@ -32,6 +33,10 @@ drops() {
     uvs-appctl dpif-netdev/drop-show | awk '
         /^[^ ]/ { want = ($1 == "vhu0" || $1 == "vhu1") }
         want && /^ / && !/rx missed by the device/ { n += $NF } END { print n + 0 }'
+}
+oversize() {        # oversize PORT — frames PORT received that were longer than its MTU
+    uvs-appctl dpif-netdev/drop-show | awk -v p="$1" '
+        /^[^ ]/ { want = ($1 == p) } want && /oversize/ { print $NF; exit }'
 }
 status_is() {       # status_is IFACE KEY VALUE
     [ "$(uvs-vsctl get Interface "$1" "status:$2" 2>/dev/null | tr -d '"')" = "$3" ]
@@ -176,6 +181,12 @@ guest_start B rxonly "$SOCK_B"
 guest_start A txonly "$SOCK_A" server=1
 check "a well-behaved guest connects after it" wait_until 20 status_is vhu1 status connected
 check "and gets traffic" wait_until 10 increases port_stat 2 tx
+check "stop A" guest_stop A
+# A guest sending frames longer than the port's MTU (2000 bytes, MTU 1500): dropped and counted.
+guest_start A txonly "$SOCK_A" server=1 --txpkts=2000
+check "uvs reconnects to A (2000-byte frames)" wait_until 20 status_is vhu0 status connected
+check "frames beyond the MTU are counted as oversize" wait_until 10 increases oversize vhu0
+check "and none of them is forwarded" wait_until 10 stable port_stat 2 tx
 check "stop A" guest_stop A
 check "stop B" guest_stop B
 

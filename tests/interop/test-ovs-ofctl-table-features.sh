@@ -6,7 +6,8 @@
 # being split into several multipart messages).
 . "$(dirname "$0")/../integration/common.sh"
 uvs_require_root
-command -v ovs-ofctl >/dev/null || uvs_test_skip "ovs-ofctl not installed (scripts/setup installs openvswitch-common)"
+command -v ovs-ofctl >/dev/null \
+    || uvs_test_skip "ovs-ofctl not installed (scripts/setup installs openvswitch-common)"
 uvs_test_init ovs-ofctl-tf
 
 BR=br$UVS_SFX
