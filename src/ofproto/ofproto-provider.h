@@ -236,9 +236,10 @@ int ofproto_xlate_revalidate(struct ofproto *, const struct ofport *in, const st
 void ofproto_xlate_actions(struct ofproto *, const struct ofport *in, uint32_t in_port,
                            const struct flow *flow, const struct ofpacts *ofpacts,
                            struct dp_upcall_result *res);
-/* Formats datapath actions as ofproto/trace prints them ("set(ipv4(dst=10.0.0.1)),2"). */
+/* Formats datapath actions as ofproto/trace prints them ("set(ipv4(dst=10.0.0.1)),2")
+ * (ofproto-trace.c). */
 void ofproto_format_dp_actions(struct ds *, const struct dp_action *, size_t n);
-/* Registers ofproto/trace. */
+/* Registers ofproto/trace (ofproto-trace.c). */
 void ofproto_xlate_register_unixctl(void);
 
 #endif

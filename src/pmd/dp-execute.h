@@ -3,8 +3,8 @@
  * IPv4, IPv6 and L4 fields with checksum updates, set DSCP/ECN/TTL, decrement TTL.
  *
  * The actions that move a packet somewhere else (output, userspace, meter, recirculate) need the
- * datapath's ports and threads and are executed by pmd/dpif-netdev.c, which calls dp_execute_modify()
- * for the rest.
+ * datapath's ports and threads and are executed by pmd/dpif-netdev-exec.c, which calls
+ * dp_execute_modify() for the rest.
  *
  * Headers are located afresh on every call (Ethernet, up to two 802.1Q/802.1ad tags, IPv4 with
  * options, IPv6 with extension headers): a rewrite is a slow-path step (megaflows with only output

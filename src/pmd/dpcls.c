@@ -27,6 +27,8 @@
  * packed words. Measured: see docs/performance.md. */
 #define DPCLS_KEY_U64S (FLOW_U64S + (FLOW_U64S & 1))
 
+#define DPCLS_SMALL_FLOWS 4           /* Subtables this small skip rte_hash on lookup (below). */
+
 /* One mask's flows. Invariants: n_flows == rte_hash_count(hash) <= capacity; n_flows > 0 except
  * transiently inside dpcls_insert(); every key in 'hash' is the compact form (above) of a flow's
  * key & mask; words[0..n_words-1] are the indexes of the nonzero words of 'mask', ascending. */
@@ -40,6 +42,13 @@ struct dpcls_subtable {
     uint32_t n_flows;
     uint32_t capacity;                /* Entries 'hash' was created with. */
     uint64_t hits;                    /* Lookups matched since the last dpcls_sort_subtables(). */
+    /* While the subtable holds at most DPCLS_SMALL_FLOWS flows (small_ok), a copy of its
+     * entries that a lookup compares directly instead of calling rte_hash, whose bulk lookup
+     * costs about 20 cycles per packet even on a table of one (docs/performance.md). */
+    bool small_ok;                    /* small_*[0..n_flows-1] are exactly 'hash''s entries. */
+    uint32_t small_hash[DPCLS_SMALL_FLOWS];
+    struct dp_flow *small_flow[DPCLS_SMALL_FLOWS];
+    uint64_t small_key[DPCLS_SMALL_FLOWS][DPCLS_KEY_U64S];
 };
 
 /* Invariants: subtables[0..n_subtables-1] are distinct masks, in rank order; n_flows is the sum of
@@ -74,6 +83,60 @@ dpcls_hash_words(const uint64_t *w, unsigned n)
         a = dp_hash_u64(a, w[i]);
     }
     return dp_hash_finish(a ^ (b * 0x9e3779b1u));
+}
+
+/* Appends KEY (hash HASH) -> FLOW to ST's small copy, or gives the copy up when it is full. */
+static void
+dpcls_small_add(struct dpcls_subtable *st, const uint64_t *key, uint32_t hash, struct dp_flow *flow)
+{
+    unsigned k = st->n_flows;           /* Entries before this one. */
+    if (!st->small_ok || k >= DPCLS_SMALL_FLOWS) {
+        st->small_ok = false;
+        return;
+    }
+    st->small_hash[k] = hash;
+    st->small_flow[k] = flow;
+    memcpy(st->small_key[k], key, st->key_u64s * sizeof key[0]);
+}
+
+/* Rebuilds ST's small copy from its rte_hash, if it holds at most DPCLS_SMALL_FLOWS flows. */
+static void
+dpcls_small_rebuild(struct dpcls_subtable *st)
+{
+    st->small_ok = false;
+    if (st->n_flows > DPCLS_SMALL_FLOWS) {
+        return;
+    }
+    const void *key;
+    void *data;
+    uint32_t next = 0;
+    unsigned k = 0;
+    while (k < DPCLS_SMALL_FLOWS && rte_hash_iterate(st->hash, &key, &data, &next) >= 0) {
+        struct dp_flow *flow = data;
+        st->small_hash[k] = flow->dpcls_data;
+        st->small_flow[k] = flow;
+        memcpy(st->small_key[k], key, st->key_u64s * sizeof(uint64_t));
+        k++;
+    }
+    st->small_ok = k == st->n_flows;
+}
+
+/* The flow of ST's small copy whose compact key is KEY (hash HASH), or NULL. */
+static inline struct dp_flow *
+dpcls_small_lookup(const struct dpcls_subtable *st, const uint64_t *key, uint32_t hash)
+{
+    for (unsigned k = 0; k < st->n_flows; k++) {
+        if (st->small_hash[k] == hash) {
+            uint64_t diff = 0;
+            for (unsigned j = 0; j < st->key_u64s; j++) {
+                diff |= st->small_key[k][j] ^ key[j];
+            }
+            if (!diff) {
+                return st->small_flow[k];
+            }
+        }
+    }
+    return NULL;
 }
 
 /* rte_hash_function (used only by rte_hash itself: dpcls always passes precomputed hashes). */
@@ -176,6 +239,7 @@ dpcls_create_subtable(struct dpcls *cls, const struct flow *mask)
         }
     }
     st->key_u64s = (uint8_t) RTE_MAX(2, (st->n_words + 1) & ~1);
+    st->small_ok = true;                /* Empty: the copy is exact. */
     st->capacity = DPCLS_SUBTABLE_MIN_FLOWS;
     st->hash = dpcls_hash_create(cls, st, st->capacity);
     if (!st->hash) {
@@ -292,6 +356,7 @@ dpcls_insert(struct dpcls *cls, struct dp_flow *flow)
     }
     flow->dpcls_priv = st;
     flow->dpcls_data = hash;
+    dpcls_small_add(st, key, hash, flow);
     st->n_flows++;
     cls->n_flows++;
     return 0;
@@ -321,6 +386,21 @@ dpcls_remove(struct dpcls *cls, struct dp_flow *flow)
     cls->n_flows--;
     if (!st->n_flows) {
         dpcls_destroy_subtable(cls, idx);
+    } else if (st->small_ok) {
+        for (unsigned k = 0; k <= st->n_flows; k++) {
+            if (st->small_flow[k] == flow) {     /* Move the last entry into its place. */
+                unsigned last = st->n_flows;
+                if (k == last) {
+                    break;
+                }
+                st->small_hash[k] = st->small_hash[last];
+                st->small_flow[k] = st->small_flow[last];
+                memcpy(st->small_key[k], st->small_key[last], sizeof st->small_key[k]);
+                break;
+            }
+        }
+    } else if (st->n_flows <= DPCLS_SMALL_FLOWS) {
+        dpcls_small_rebuild(st);
     }
 }
 
@@ -371,7 +451,18 @@ dpcls_lookup_batch(struct dpcls *cls, const struct flow *keys[], unsigned n,
             m++;
         }
         uint64_t hits = 0;
-        int n_hits = rte_hash_lookup_with_hash_bulk_data(st->hash, key_ptrs, sigs, m, &hits, data);
+        int n_hits = 0;
+        if (st->small_ok) {
+            for (unsigned j = 0; j < m; j++) {
+                data[j] = dpcls_small_lookup(st, masked[j], sigs[j]);
+                if (data[j]) {
+                    hits |= UINT64_C(1) << j;
+                    n_hits++;
+                }
+            }
+        } else {
+            n_hits = rte_hash_lookup_with_hash_bulk_data(st->hash, key_ptrs, sigs, m, &hits, data);
+        }
         if (n_hits <= 0) {
             continue;
         }

@@ -1,7 +1,8 @@
 /*
  * dpif-netdev-private — the datapath's internal types, shared by dpif-netdev.c (threads, packet
- * path, configuration), dpif-netdev-rxq.c (rx queue placement) and dpif-netdev-show.c
- * (statistics and flow dumps). Not for other modules:
+ * path, configuration), dpif-netdev-exec.c (the action executor), dpif-netdev-rxq.c (rx queue
+ * placement), dpif-netdev-reval.c (revalidator) and dpif-netdev-show.c (statistics and flow
+ * dumps), and the output and execute fast path as static inline functions. Not for other modules:
  * the public interface is pmd/dpif-netdev.h.
  *
  * Thread-safety of each struct is stated at the struct; in short: the main thread owns struct
@@ -254,6 +255,125 @@ port_drop(struct dp_port *port, enum dp_drop_reason r, uint64_t n)
         __atomic_fetch_add(&port->drops[r], n, __ATOMIC_RELAXED);
     }
 }
+
+/* ---- Action execution (dpif-netdev-exec.c). ---- */
+
+/* Where actions run: PMD (batched output on its tx queues) or main thread (PMD == NULL). */
+struct exec_ctx {
+    struct dp_netdev *dp;
+    struct pmd_thread *pmd;
+    struct dp_port *in_port;        /* NULL: none (packet-out). */
+    uint32_t in_dp_port;
+    const struct flow *tnl;         /* A decapsulated packet's key, whose tunnel fields go into
+                                       its packet-ins; NULL: no tunnel metadata. */
+};
+
+static inline void
+pmd_output(struct pmd_thread *pmd, uint32_t p, struct rte_mbuf *m, struct dp_port *in_port)
+{
+    struct dp_port *out = p < DP_MAX_PORTS ? __atomic_load_n(&pmd->dp->ports[p], __ATOMIC_RELAXED)
+                                           : NULL;
+    if (unlikely(!out)) {
+        port_drop(in_port, DP_DROP_NO_PORT, 1);
+        rte_pktmbuf_free(m);
+        return;
+    }
+    if (unlikely(!__atomic_load_n(&out->link_up, __ATOMIC_RELAXED))) {
+        /* Like a NIC with no carrier: the packet cannot leave; count it on the egress port. */
+        port_drop(out, DP_DROP_LINK_DOWN, 1);
+        rte_pktmbuf_free(m);
+        return;
+    }
+    struct pmd_txbuf *tb = &pmd->txbufs[p];
+    if (!tb->n) {
+        pmd->touched[pmd->n_touched++] = p;
+    } else if (tb->n == PMD_BURST) {
+        struct dp_port *port = __atomic_load_n(&pmd->dp->ports[p], __ATOMIC_ACQUIRE);
+        uint16_t sent = netdev_dpdk_send(port->dev, pmd->index, tb->pkts, tb->n);
+        if (sent < tb->n) {
+            port_drop(port, DP_DROP_TX_FAILED, tb->n - sent);
+        }
+        pmd_stat_add(pmd, PMD_STAT_TX_BATCHES, 1);
+        pmd_stat_add(pmd, PMD_STAT_TX_PACKETS, tb->n);
+        tb->n = 0;
+    }
+    tb->pkts[tb->n++] = m;
+}
+
+/* Queues the N packets PKTS for datapath port P (the fast path for a run of packets of one
+ * single-output megaflow: the port is looked up once for the run). */
+static inline void
+pmd_output_bulk(struct pmd_thread *pmd, uint32_t p, struct rte_mbuf **pkts, unsigned n,
+                struct dp_port *in_port)
+{
+    struct dp_port *out = p < DP_MAX_PORTS ? __atomic_load_n(&pmd->dp->ports[p], __ATOMIC_RELAXED)
+                                           : NULL;
+    if (unlikely(!out)) {
+        port_drop(in_port, DP_DROP_NO_PORT, n);
+        rte_pktmbuf_free_bulk(pkts, n);
+        return;
+    }
+    if (unlikely(!__atomic_load_n(&out->link_up, __ATOMIC_RELAXED))) {
+        port_drop(out, DP_DROP_LINK_DOWN, n);
+        rte_pktmbuf_free_bulk(pkts, n);
+        return;
+    }
+    struct pmd_txbuf *tb = &pmd->txbufs[p];
+    if (!tb->n) {
+        pmd->touched[pmd->n_touched++] = p;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (unlikely(tb->n == PMD_BURST)) {
+            uint16_t sent = netdev_dpdk_send(out->dev, pmd->index, tb->pkts, tb->n);
+            if (sent < tb->n) {
+                port_drop(out, DP_DROP_TX_FAILED, tb->n - sent);
+            }
+            pmd_stat_add(pmd, PMD_STAT_TX_BATCHES, 1);
+            pmd_stat_add(pmd, PMD_STAT_TX_PACKETS, tb->n);
+            tb->n = 0;
+        }
+        tb->pkts[tb->n++] = pkts[i];
+    }
+}
+
+/* The general executor: runs the N ACTIONS on M in order and consumes M (dpif-netdev-exec.c).
+ * DEPTH counts recirculations and tunnel pops so far (at most RECIRC_MAX_DEPTH). */
+void exec_actions(const struct exec_ctx *, struct rte_mbuf *m, const struct dp_action *actions,
+                  uint32_t n, unsigned depth);
+
+/* Executes megaflow FLOW's actions on M (consumes M). The fast path (output only) shares M
+ * between outputs by reference count. */
+static inline void
+pmd_execute(struct pmd_thread *pmd, struct rte_mbuf *m, const struct dp_flow *flow,
+            struct dp_port *in_port, const struct flow *tnl, unsigned depth)
+{
+    uint32_t n_actions = flow->n_actions;
+
+    if (likely(flow->output_only)) {
+        if (unlikely(!n_actions)) {
+            port_drop(in_port, DP_DROP_ACTION_DROP, 1);
+            rte_pktmbuf_free(m);
+            return;
+        }
+        if (n_actions > 1) {
+            rte_mbuf_refcnt_update(m, (int16_t) (n_actions - 1));
+        }
+        for (uint32_t i = 0; i < n_actions; i++) {
+            pmd_output(pmd, flow->actions[i].port, m, in_port);
+        }
+        return;
+    }
+    struct exec_ctx ctx = { pmd->dp, pmd, in_port, in_port->dp_port, tnl };
+    exec_actions(&ctx, m, flow->actions, n_actions, depth);
+}
+
+/* Handles a packet that missed both caches: upcall, install, execute; consumes M
+ * (dpif-netdev.c). PMD thread. */
+void pmd_handle_miss(struct pmd_thread *, struct rte_mbuf *m, const struct flow *key,
+                     struct dp_port *in_port, unsigned depth);
+/* Hands queued packet-ins (the main thread's own, then at most 64 from each PMD's ring) to the
+ * packet-in callback (dpif-netdev-exec.c). Main thread. */
+void dp_deliver_packet_ins(struct dp_netdev *);
 
 /* Places every rx queue on a PMD thread (pmd-rxq-affinity pins first, then pmd-rxq-assign),
  * publishes the poll lists and waits up to RELOAD_TIMEOUT_MSEC for every PMD to take its own

@@ -30,8 +30,10 @@
  * through the general executor (pmd/dp-execute.h for rewrites; userspace, meter and recirculation
  * here). dp_netdev_execute() runs the same executor on the main thread for packet-out.
  *
- * Files: dpif-netdev.c (threads, packet path, configuration), dpif-netdev-rxq.c (rx queue
- * placement), dpif-netdev-show.c (statistics, dumps, the dpctl/ and memory/ commands), dpif-netdev-private.h (the types both share).
+ * Files: dpif-netdev.c (threads, packet path, configuration), dpif-netdev-exec.c (the action
+ * executor and packet-in delivery), dpif-netdev-rxq.c (rx queue placement), dpif-netdev-reval.c
+ * (revalidator), dpif-netdev-show.c (statistics, dumps, the dpctl/ and memory/ commands),
+ * dpif-netdev-private.h (the types they share, and the output fast path as inline functions).
  *
  * Rule counters: each megaflow remembers the rule id its actions came from. PMDs push per-megaflow
  * counter deltas into a per-PMD ring (every 250 ms and before a flush); dp_netdev_run() on the main

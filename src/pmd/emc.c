@@ -13,6 +13,8 @@
 #include <rte_malloc.h>
 
 /* emc_hash() picks words by position: keep it in step with struct flow. */
+_Static_assert(EMC_KEY_END_U64 == 15 && offsetof(struct flow, metadata) == 8,
+               "the EMC entry's key layout is stale");
 _Static_assert(offsetof(struct flow, dl_dst) == 16 && offsetof(struct flow, nw_src_be) == 32
                && offsetof(struct flow, ipv6_src) == 40 && offsetof(struct flow, ipv6_dst) == 56
                && offsetof(struct flow, ipv6_label_be) == 72
@@ -31,27 +33,6 @@ emc_random(struct emc_cache *cache)
     x ^= x << 5;
     cache->prng = x;
     return x;
-}
-
-/* Compares the words before the tunnel metadata only: the cache holds no key with tunnel
- * metadata (emc_insert() refuses them, emc_lookup() misses them), so the last FLOW_TNL_U64S words
- * are zero on both sides and need not be read (48 of the key's 232 bytes, in a cache line of the
- * entry that a lookup then does not touch). */
-static inline bool
-emc_key_equal(const struct flow *a, const struct flow *b)
-{
-    const uint64_t *x = flow_u64(a), *y = flow_u64(b);
-    uint64_t diff = 0;
-    for (size_t i = 0; i < FLOW_U64S - FLOW_TNL_U64S; i++) {
-        diff |= x[i] ^ y[i];
-    }
-    return !diff;
-}
-
-static inline bool
-emc_entry_matches(const struct emc_entry *e, const struct flow *key, uint32_t hash)
-{
-    return e->hash == hash && e->flow && emc_key_equal(&e->key, key);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -82,21 +63,21 @@ emc_init(struct emc_cache *cache, uint32_t seed)
     cache->prng = seed ? seed : 0x9e3779b9u;
 }
 
+bool
+emc_key_ok(const struct flow *key)
+{
+    const uint64_t *w = flow_u64(key);
+    uint64_t any = w[1];
+    for (size_t i = EMC_KEY_END_U64; i < FLOW_U64S; i++) {
+        any |= w[i];
+    }
+    return !any;
+}
+
 struct dp_flow *
 emc_lookup(const struct emc_cache *cache, const struct flow *key, uint32_t hash)
 {
-    if (unlikely(!flow_tnl_is_zero(key))) {
-        return NULL;
-    }
-    const struct emc_entry *e = &cache->entries[hash & EMC_MASK];
-    if (likely(emc_entry_matches(e, key, hash))) {
-        return e->flow;
-    }
-    e = &cache->entries[(hash >> EMC_SHIFT) & EMC_MASK];
-    if (emc_entry_matches(e, key, hash)) {
-        return e->flow;
-    }
-    return NULL;
+    return emc_key_ok(key) ? emc_lookup_rx(cache, key, hash) : NULL;
 }
 
 void
@@ -106,8 +87,8 @@ emc_insert(struct emc_cache *cache, const struct flow *key, uint32_t hash, struc
     struct emc_entry *b = &cache->entries[(hash >> EMC_SHIFT) & EMC_MASK];
     struct emc_entry *victim;
 
-    if (!flow_tnl_is_zero(key)) {
-        return;             /* Never cached: see emc_key_equal(). */
+    if (!emc_key_ok(key)) {
+        return;             /* Never cached: the entry does not store those words. */
     }
     if (emc_entry_matches(a, key, hash)) {
         a->flow = flow;
@@ -129,7 +110,9 @@ emc_insert(struct emc_cache *cache, const struct flow *key, uint32_t hash, struc
     }
     victim->flow = flow;
     victim->hash = hash;
-    victim->key = *key;     /* Its tunnel words are zero, like every entry's. */
+    const uint64_t *w = flow_u64(key);
+    memcpy(victim->key, &w[2], (EMC_KEY_U64S - 1) * sizeof w[0]);
+    victim->key[EMC_KEY_U64S - 1] = w[0];
 }
 
 bool

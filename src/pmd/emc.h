@@ -29,8 +29,14 @@
 #define UVS_EMC_H 1
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#ifdef __SSE4_1__
+#include <smmintrin.h>
+#endif
+
+#include <rte_branch_prediction.h>
 #include <rte_prefetch.h>
 
 #include "pmd/dp-flow.h"
@@ -40,15 +46,25 @@
 #define EMC_MASK (EMC_ENTRIES - 1)
 #define EMC_SHIFT 13                   /* log2(EMC_ENTRIES): second way uses the next hash bits. */
 
+/* The key words an entry stores: the key up to the pipeline registers, without the metadata word
+ * (w[1]). The words left out -- metadata, regs[] and the tunnel metadata -- are zero in every key
+ * the cache holds (emc_key_ok()), so two such keys are equal when these words are. */
+#define EMC_KEY_END_U64 (offsetof(struct flow, regs) / 8)     /* First word not stored (15). */
+#define EMC_KEY_U64S (EMC_KEY_END_U64 - 1)                     /* Words stored (14). */
+
+/* One entry: two cache lines, the hash and flow pointer in the first (a lookup rejects on the
+ * hash without reading on) and 112 bytes of key after them. */
 struct emc_entry {
     struct dp_flow *flow;              /* NULL: empty. */
-    uint32_t hash;                     /* Caller's hash of 'key'. */
+    uint32_t hash;                     /* Caller's hash of the key. */
     uint32_t pad;
-    struct flow key;                   /* Full (unmasked) packet key. */
-};
+    uint64_t key[EMC_KEY_U64S];        /* Key words 2 .. EMC_KEY_END_U64 - 1 at their own offsets
+                                          in the key (16 ..), then word 0. */
+} __attribute__((aligned(64)));
+_Static_assert(sizeof(struct emc_entry) == 128, "an EMC entry is two cache lines");
 
 /* The cache. Public so a PMD can embed it; zeroed memory followed by emc_init() is a valid, empty
- * cache. About 1.2 MB: allocate from the PMD's NUMA socket (emc_create() does). */
+ * cache. About 1 MB: allocate from the PMD's NUMA socket (emc_create() does). */
 struct emc_cache {
     struct emc_entry entries[EMC_ENTRIES];
     uint32_t n_entries;                /* Non-empty entries. */
@@ -66,9 +82,20 @@ void emc_destroy(struct emc_cache *);
 /* Initializes a caller-allocated, zeroed cache: seeds its PRNG from SEED (any value). */
 void emc_init(struct emc_cache *, uint32_t seed);
 
-/* Returns the flow cached for KEY (whose hash is HASH), or NULL. Hot path. A key with tunnel
- * metadata (flow_tnl_is_zero() false) is never cached: it always misses. */
+/* Whether the cache can hold KEY: its metadata, registers and tunnel metadata are zero, as in
+ * every key flow_extract() gives (a received packet's). Others -- recirculated, decapsulated or
+ * pipeline keys -- are never cached. */
+bool emc_key_ok(const struct flow *key);
+
+/* Returns the flow cached for KEY (whose hash is HASH), or NULL. A key that emc_key_ok() refuses
+ * always misses. */
 struct dp_flow *emc_lookup(const struct emc_cache *, const struct flow *key, uint32_t hash);
+
+/* emc_lookup() for a KEY straight from flow_extract() (so emc_key_ok(KEY) holds by construction
+ * and is not checked): the datapath's hot path, inline. Compares the hash, then the 14 stored key
+ * words. Calling it with another key may return a wrong flow. */
+static inline struct dp_flow *emc_lookup_rx(const struct emc_cache *, const struct flow *key,
+                                            uint32_t hash);
 
 /* Caches FLOW for KEY (hash HASH). FLOW must not be NULL. Replaces an existing entry for KEY,
  * else fills an empty candidate slot, else evicts one of the two candidates. Does nothing for a
@@ -113,12 +140,60 @@ emc_hash(const struct flow *key)
     return dp_hash_finish(a ^ (b * 0x9e3779b1u));
 }
 
-/* Prefetches the two candidate entries of HASH (for use a few packets ahead in a batch). */
+/* Prefetches the two candidate entries of HASH, both cache lines of each (for use a few packets
+ * ahead in a batch). */
 static inline void
 emc_prefetch(const struct emc_cache *cache, uint32_t hash)
 {
-    rte_prefetch0(&cache->entries[hash & EMC_MASK]);
-    rte_prefetch0(&cache->entries[(hash >> EMC_SHIFT) & EMC_MASK]);
+    const struct emc_entry *a = &cache->entries[hash & EMC_MASK];
+    const struct emc_entry *b = &cache->entries[(hash >> EMC_SHIFT) & EMC_MASK];
+    rte_prefetch0(a);
+    rte_prefetch0((const char *) a + 64);
+    rte_prefetch0(b);
+    rte_prefetch0((const char *) b + 64);
+}
+
+/* Whether entry E holds KEY (hash HASH), for a key emc_key_ok() accepts. */
+static inline bool
+emc_entry_matches(const struct emc_entry *e, const struct flow *key, uint32_t hash)
+{
+    if (e->hash != hash || !e->flow) {
+        return false;
+    }
+    const uint64_t *w = flow_u64(key);
+#ifdef __SSE4_1__
+    /* Words 2..13 sit at the same 16-byte offsets in the entry and the key: six aligned vector
+     * compares, then words 14 and 0 together. */
+    const __m128i *x = (const __m128i *) e->key, *y = (const __m128i *) (w + 2);
+    __m128i d = _mm_xor_si128(_mm_load_si128(&x[0]), _mm_loadu_si128(&y[0]));
+    for (size_t i = 1; i < (EMC_KEY_U64S - 2) / 2; i++) {
+        d = _mm_or_si128(d, _mm_xor_si128(_mm_load_si128(&x[i]), _mm_loadu_si128(&y[i])));
+    }
+    d = _mm_or_si128(d, _mm_xor_si128(_mm_load_si128(&x[(EMC_KEY_U64S - 2) / 2]),
+                                      _mm_set_epi64x((long long) w[0],
+                                                     (long long) w[EMC_KEY_END_U64 - 1])));
+    return _mm_testz_si128(d, d);
+#else
+    uint64_t diff = e->key[EMC_KEY_U64S - 1] ^ w[0];
+    for (size_t i = 0; i < EMC_KEY_U64S - 1; i++) {
+        diff |= e->key[i] ^ w[i + 2];
+    }
+    return !diff;
+#endif
+}
+
+static inline struct dp_flow *
+emc_lookup_rx(const struct emc_cache *cache, const struct flow *key, uint32_t hash)
+{
+    const struct emc_entry *e = &cache->entries[hash & EMC_MASK];
+    if (likely(emc_entry_matches(e, key, hash))) {
+        return e->flow;
+    }
+    e = &cache->entries[(hash >> EMC_SHIFT) & EMC_MASK];
+    if (emc_entry_matches(e, key, hash)) {
+        return e->flow;
+    }
+    return NULL;
 }
 
 #endif

@@ -119,21 +119,6 @@ int flow_extract(const void *data, size_t len, uint32_t in_port, struct flow *fl
 _Static_assert(FLOW_TNL_OFS % 8 == 0 && offsetof(struct flow, tun_ipv6_dst) + 16
                == sizeof(struct flow), "the tunnel fields must be the last words of struct flow");
 
-/* Whether FLOW carries no tunnel metadata (true for every packet received from a device; only a
- * decapsulated packet's key, or the pipeline's, has some). Reads the key's last FLOW_TNL_U64S
- * words: caches that only ever hold keys without tunnel metadata (the EMC) compare the
- * FLOW_U64S - FLOW_TNL_U64S words before them instead of the whole key. */
-static inline bool
-flow_tnl_is_zero(const struct flow *flow)
-{
-    const uint64_t *w = (const uint64_t *) flow + FLOW_TNL_OFS / 8;
-    uint64_t any = 0;
-    for (size_t i = 0; i < FLOW_TNL_U64S; i++) {
-        any |= w[i];
-    }
-    return !any;
-}
-
 /* Copies the tunnel metadata (tun_id through tun_ipv6_dst) of SRC into DST. */
 static inline void
 flow_tnl_copy(struct flow *dst, const struct flow *src)

@@ -177,13 +177,13 @@ PKT=02000000009902000000009888b5$(printf '00%.0s' $(seq 46))
 check "packet-in from the tunnel port ta2" wait_until 10 \
     bash -c "uvs-ofctl packet-out $A1 'in_port=1 packet=$PKT actions=output:$TA1' &&
              grep -Eq 'OFPT_PACKET_IN.*in_port=($TA2|ta2) ' $UVS_TEST_DIR/monitor.txt"
+TNL_MD="tun_id=0x64,tun_src=$NET.1,tun_dst=$NET.2"
 check_grep "the packet-in's match carries tun_id, tun_src and tun_dst" \
-    "OFPT_PACKET_IN.* total_len=[0-9]+ tun_id=0x64,tun_src=$NET.1,tun_dst=$NET.2,in_port=($TA2|ta2) " \
-    cat "$UVS_TEST_DIR/monitor.txt"
+    "OFPT_PACKET_IN.* total_len=[0-9]+ $TNL_MD,in_port=($TA2|ta2) " cat "$UVS_TEST_DIR/monitor.txt"
 if command -v ovs-ofctl >/dev/null; then
     check "Debian's ovs-ofctl monitor decodes the same tunnel metadata" wait_until 10 \
         bash -c "uvs-ofctl packet-out $A1 'in_port=1 packet=$PKT actions=output:$TA1' &&
-                 grep -Eq 'tun_id=0x64,tun_src=$NET.1,tun_dst=$NET.2,in_port=$TA2 ' \
+                 grep -Eq '$TNL_MD,in_port=$TA2 ' \
                      $UVS_TEST_DIR/ovs-monitor.txt"
 fi
 kill $MON 2>/dev/null

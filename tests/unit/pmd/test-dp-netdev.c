@@ -9,6 +9,10 @@
  *   - METER calls the meter hook, whose "drop" verdict is counted as a meter drop on the in_port;
  *   - DEC_TTL on TTL 1 drops (counted) or, with arg != 0, sends a packet-in with reason
  *     OFPR_INVALID_TTL (2);
+ *   - USERSPACE then OUTPUT (a flow "actions=CONTROLLER:200,output:2") does both: the packet-in
+ *     does not consume the packet;
+ *   - DROP counts the packet under its own reason (a translation error such as a resubmit loop),
+ *     not "flow actions were drop", and runs nothing after it;
  *   - dp_netdev_sync_caches() returns 0 with no PMD threads.
  * And the revalidator, on a second dp_netdev with a PMD thread, a net_ring port (loopback: what
  * is sent on it comes back on its rx queue) and a net_null sink, with a toy pipeline as upcall:
@@ -190,6 +194,53 @@ test_dec_ttl(void **state)
     make_packet(&p, 64);
     assert_int_equal(dp_netdev_execute(dp, p.data, p.len, port, acts, 2), 0);
     assert_int_equal(tx_packets(), tx0 + 1);
+}
+
+static void
+test_userspace_then_output(void **state)
+{
+    (void) state;
+    struct pkt p;
+    make_packet(&p, 64);
+    struct dp_action acts[2];
+    memset(acts, 0, sizeof acts);
+    acts[0].type = DP_ACTION_USERSPACE;
+    acts[0].port = 1;                               /* OFPR_ACTION */
+    acts[0].u.userspace.max_len = 200;
+    acts[1].type = DP_ACTION_OUTPUT;
+    acts[1].port = port;
+
+    uint64_t tx0 = tx_packets(), d0 = drops(DP_DROP_ACTION_DROP);
+    memset(&pi, 0, sizeof pi);
+    assert_int_equal(dp_netdev_execute(dp, p.data, p.len, port, acts, 2), 0);
+    assert_int_equal(tx_packets(), tx0 + 1);        /* Forwarded... */
+    dp_netdev_run(dp);
+    assert_int_equal(pi.n, 1);                      /* ...and sent to the controller. */
+    assert_int_equal(pi.len, p.len);
+    assert_int_equal(drops(DP_DROP_ACTION_DROP), d0);
+}
+
+static void
+test_drop_reason(void **state)
+{
+    (void) state;
+    struct pkt p;
+    make_packet(&p, 64);
+    struct dp_action acts[2];
+    memset(acts, 0, sizeof acts);
+    acts[0].type = DP_ACTION_DROP;
+    acts[0].port = DP_DROP_XLATE_RECURSION;
+    acts[1].type = DP_ACTION_OUTPUT;                /* Never reached. */
+    acts[1].port = port;
+
+    uint64_t tx0 = tx_packets(), generic0 = drops(DP_DROP_ACTION_DROP);
+    uint64_t d0 = drops(DP_DROP_XLATE_RECURSION);
+    assert_int_equal(dp_netdev_execute(dp, p.data, p.len, port, acts, 2), 0);
+    assert_int_equal(drops(DP_DROP_XLATE_RECURSION), d0 + 1);
+    assert_int_equal(drops(DP_DROP_ACTION_DROP), generic0);
+    assert_int_equal(tx_packets(), tx0);
+    assert_string_equal(dp_drop_reason_string(DP_DROP_XLATE_RECURSION), "recursion too deep");
+    assert_string_equal(dp_drop_reason_string(DP_DROP_XLATE_RESUBMITS), "too many resubmits");
 }
 
 static void
@@ -405,6 +456,8 @@ main(int argc, char *argv[])
         cmocka_unit_test(test_output_and_userspace),
         cmocka_unit_test(test_meter),
         cmocka_unit_test(test_dec_ttl),
+        cmocka_unit_test(test_userspace_then_output),
+        cmocka_unit_test(test_drop_reason),
         cmocka_unit_test(test_errors_and_sync),
         cmocka_unit_test(test_revalidate_pmd),
     };
