@@ -1034,6 +1034,16 @@ ofproto_port_mod(struct ofproto *ofproto, uint32_t port_no, uint32_t config, uin
     return 0;
 }
 
+bool
+ofproto_port_is_admin_down(struct ofproto *ofproto, uint32_t port_no)
+{
+    pthread_mutex_lock(&ofproto->mutex);
+    const struct ofport *port = ofproto_port_find(ofproto, port_no);
+    bool down = port && (port->config & OFPPC_PORT_DOWN);
+    pthread_mutex_unlock(&ofproto->mutex);
+    return down;
+}
+
 void
 ofproto_sync(struct ofproto *ofproto)
 {

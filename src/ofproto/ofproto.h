@@ -134,6 +134,9 @@ int ofproto_packet_out(struct ofproto *, const void *packet, size_t len, uint32_
  * packets never go to controllers). Returns 0 or -EINVAL with *ERR (OFPPMFC_BAD_PORT). */
 int ofproto_port_mod(struct ofproto *, uint32_t port_no, uint32_t config, uint32_t mask,
                      struct ofperr *err);
+/* True if PORT_NO exists and a port-mod set OFPPC_PORT_DOWN on it (Interface.admin_state
+ * "down", as in OVS). Main thread. */
+bool ofproto_port_is_admin_down(struct ofproto *, uint32_t port_no);
 /* Blocks until the datapath stopped using every translation made before this call (flow-table
  * changes are then in effect for every packet): what a barrier reply promises. Main thread, without
  * the ofproto mutex. */

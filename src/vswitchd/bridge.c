@@ -1075,8 +1075,10 @@ bridge_write_status(const json_t *ovs_row, const char *ovs_uuid, bool with_stats
                     row_set_if_changed(row, if_row, "Interface", "mac_in_use", json_string(macs));
                     row_set_if_changed(row, if_row, "Interface", "link_state",
                                        json_string(up ? "up" : "down"));
+                    bool admin_down = ofproto_port_is_admin_down(br->ofproto,
+                                                                 iface->ofp_port);
                     row_set_if_changed(row, if_row, "Interface", "admin_state",
-                                       json_string("up"));
+                                       json_string(admin_down ? "down" : "up"));
                 } else if (dp_netdev_port_get_info(dp, iface->dp_port, &mac, &up, &speed,
                                                    &mtu)) {
                     snprintf(macs, sizeof macs, "%02x:%02x:%02x:%02x:%02x:%02x", mac.ea[0],
@@ -1084,8 +1086,11 @@ bridge_write_status(const json_t *ovs_row, const char *ovs_uuid, bool with_stats
                     row_set_if_changed(row, if_row, "Interface", "mac_in_use", json_string(macs));
                     row_set_if_changed(row, if_row, "Interface", "link_state",
                                        json_string(up ? "up" : "down"));
-                    /* The internal port's admin state is the host's to set (ip link). */
-                    bool admin_up = strcmp(iface->type, "internal") ? true : up;
+                    /* The internal port's admin state is the host's to set (ip link); any
+                     * port's is also down after an OpenFlow port-mod down, as in OVS. */
+                    bool admin_up = (strcmp(iface->type, "internal") ? true : up)
+                                    && !ofproto_port_is_admin_down(br->ofproto,
+                                                                   iface->ofp_port);
                     row_set_if_changed(row, if_row, "Interface", "admin_state",
                                        json_string(admin_up ? "up" : "down"));
                     row_set_if_changed(row, if_row, "Interface", "mtu", json_integer(mtu));

@@ -143,7 +143,11 @@ done
 check_grep "a down port is not live" "state: *LINK_DOWN" bash -c \
     "uvs-ofctl mod-port $BR 1 down && uvs-ofctl dump-ports-desc $BR | grep -A2 '^ 1('"
 check_fails "a down port forwards nothing" uvs_ns_exec a ping -c 2 -i 0.2 -W 1 10.19.0.2
+check "Interface.admin_state says down, as in OVS" wait_until 10 bash -c \
+    "[ \"\$(uvs-vsctl get Interface $VA admin_state)\" = down ]"
 check "up again" uvs-ofctl mod-port "$BR" 1 up
+check "Interface.admin_state says up again" wait_until 10 bash -c \
+    "[ \"\$(uvs-vsctl get Interface $VA admin_state)\" = up ]"
 check_grep "an up port is live again" "state: *LIVE" bash -c \
     "uvs-ofctl dump-ports-desc $BR | grep -A2 '^ 1('"
 check "and forwards again" wait_until 10 uvs_ns_exec a ping -c 1 -W 1 10.19.0.2
