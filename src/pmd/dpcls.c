@@ -437,9 +437,6 @@ dpcls_lookup_batch(struct dpcls *cls, const struct flow *keys[], unsigned n,
     uint32_t unmatched = n == 32 ? UINT32_MAX : (UINT32_C(1) << n) - 1;
     unsigned matched = 0;
 
-    for (unsigned i = 0; i < n; i++) {
-        flows[i] = NULL;
-    }
     for (size_t s = 0; s < cls->n_subtables && unmatched; s++) {
         struct dpcls_subtable *st = cls->subtables[s];
         unsigned m = 0;
@@ -474,6 +471,9 @@ dpcls_lookup_batch(struct dpcls *cls, const struct flow *keys[], unsigned n,
             flows[idx[j]] = data[j];
             unmatched &= ~(UINT32_C(1) << idx[j]);
         }
+    }
+    for (; unmatched; unmatched &= unmatched - 1) {
+        flows[__builtin_ctz(unmatched)] = NULL;
     }
     return matched;
 }

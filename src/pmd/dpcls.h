@@ -3,12 +3,16 @@
  * key plus actions), searched by tuple space search. Consulted after the EMC (pmd/emc.h) misses and
  * before an upcall to the OpenFlow pipeline.
  *
- * Design. Every distinct mask gets one subtable: an rte_hash whose keys are whole struct flow values
- * already ANDed with that mask (key_len = sizeof(struct flow)) and whose data is the dp_flow. Looking
- * up a packet key K means, for each subtable S in rank order, probing S for K & S.mask; the first
- * hit wins. A batch of keys is probed together per subtable (rte_hash_lookup_with_hash_bulk_data),
+ * Design. Every distinct mask gets one subtable: an rte_hash whose keys are flow keys ANDed with
+ * that mask, in compact form (only the words the mask touches, packed; see dpcls.c) and whose
+ * data is the dp_flow. Looking up a packet key K means, for each subtable S in rank order, probing
+ * S for K & S.mask; the first hit wins. A batch of keys is probed together per subtable (rte_hash_lookup_with_hash_bulk_data),
  * and only the keys still unmatched go on to the next subtable, so the common case — most traffic
  * in one or two subtables — costs one masked copy, one hash and one bucket probe per packet.
+ * A subtable of at most four megaflows (a rule such as in_port=1,actions=output:2 makes one
+ * megaflow for any number of packet flows) also keeps a copy of its entries that a lookup
+ * compares directly, without rte_hash (whose bulk lookup alone cost about 20 cycles per packet
+ * on a table of one entry, docs/performance.md); rte_hash stays the table of record.
  *
  * There are no priorities. That is correct because the datapath installs megaflows that never
  * overlap ambiguously: each megaflow's mask holds every bit the OpenFlow pipeline consulted when it

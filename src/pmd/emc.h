@@ -4,7 +4,7 @@
  *
  * Design (as in OVS's dpif-netdev EMC): EMC_ENTRIES slots, two-way associative. A key with 32-bit
  * hash H may live in slot (H & EMC_MASK) or slot ((H >> EMC_SHIFT) & EMC_MASK); a lookup compares
- * at most two entries (hash first, then the whole key). An insert reuses the entry that already holds
+ * at most two entries (hash first, then the key). An insert reuses the entry that already holds
  * the key, else an empty candidate, else evicts one of the two candidates (chosen by the cache's
  * PRNG). The cache never allocates after creation and has no lock.
  *
@@ -12,8 +12,14 @@
  * a CRC32-C of the words that vary between flows (ingress port, addresses, ports, Ethertype):
  * four instructions instead of hashing all FLOW_U64S words, measured at about a third of the
  * cycles of an EMC hit (docs/performance.md). Keys that differ only elsewhere share a hash and are
- * told apart by the full compare. The cache stores H and the key by value, so the caller's key buffer may be
- * reused as soon as a call returns.
+ * told apart by the key compare. The cache stores H and the key by value, so the caller's key buffer
+ * may be reused as soon as a call returns.
+ *
+ * Keys: only received packets' keys are cached (emc_key_ok(): metadata, registers and tunnel
+ * metadata zero), so an entry stores the 14 other words of the key below the registers (112 of
+ * its 232 bytes) and fits two cache lines; a lookup compares those 14 words with SSE4.1 (seven
+ * 16-byte compares). The datapath calls the inline emc_lookup_rx() on keys fresh from
+ * flow_extract(); emc_lookup() checks emc_key_ok() first.
  *
  * Invariants: an entry with flow == NULL is empty. A non-empty entry's key is exactly the packet key
  * it was inserted with; its flow pointer is valid until the owning PMD removes that flow from this

@@ -397,8 +397,17 @@ flow_extract(const void *data, size_t len, uint32_t in_port, struct flow *flow)
         }
         return FLOW_F_TRUNCATED;
     }
-    memcpy(flow->dl_dst.ea, p, ETH_ADDR_LEN);
-    memcpy(flow->dl_src.ea, p + ETH_ADDR_LEN, ETH_ADDR_LEN);
+    /* Both addresses in two stores (8 + 4 bytes: dl_dst and dl_src are adjacent in the key as in
+     * the frame) instead of four: fewer narrow stores for the 64-bit reads that follow. */
+    _Static_assert(offsetof(struct flow, dl_src) == offsetof(struct flow, dl_dst) + ETH_ADDR_LEN,
+                   "dl_dst and dl_src are adjacent");
+    uint64_t macs_lo;
+    uint32_t macs_hi;
+    memcpy(&macs_lo, p, sizeof macs_lo);
+    memcpy(&macs_hi, p + sizeof macs_lo, sizeof macs_hi);
+    uint8_t *macs = (uint8_t *) flow + offsetof(struct flow, dl_dst);
+    memcpy(macs, &macs_lo, sizeof macs_lo);
+    memcpy(macs + sizeof macs_lo, &macs_hi, sizeof macs_hi);
 
     uint16_t type_be = get_be16(p + 12);
     p += ETH_HEADER_LEN;

@@ -348,6 +348,50 @@ test_remove(void **state)
     free(p7);
 }
 
+/* A subtable of at most four flows is looked up without rte_hash (a copy of its entries): every
+ * flow stays findable and every removed one misses while the subtable grows past four, shrinks
+ * back below it and is refilled. */
+static void
+test_small_subtable(void **state)
+{
+    struct dpcls *cls = get_cls(state);
+    struct flow key, mask;
+    make_mask(&mask, M_FIVE_TUPLE);
+    struct dp_flow *f[8];
+    bool in[8];
+    for (uint32_t i = 0; i < 8; i++) {
+        make_key(&key, 1, i);
+        f[i] = make_flow(&key, &mask, i);
+        in[i] = false;
+    }
+    static const int steps[] = { 0, 1, 2, 3, -1, 4, 5, 6, 7, -7, -6, -5, -0, -2, 0, 5, -3, -4 };
+    for (size_t s = 0; s < sizeof steps / sizeof steps[0]; s++) {
+        int v = steps[s];
+        /* "-0" is 0: an insert of 0 when absent, its removal when present. */
+        unsigned i = (unsigned) (v < 0 ? -v : v);
+        if (v < 0 || (v == 0 && in[0])) {
+            dpcls_remove(cls, f[i]);
+            in[i] = false;
+        } else {
+            assert_int_equal(dpcls_insert(cls, f[i]), 0);
+            in[i] = true;
+        }
+        for (uint32_t j = 0; j < 8; j++) {
+            make_key(&key, 1, j);
+            if (in[j]) {
+                assert_ptr_equal(lookup1(cls, &key), f[j]);
+            } else {
+                assert_null(lookup1(cls, &key));
+            }
+        }
+    }
+    for (uint32_t i = 0; i < 8; i++) {
+        if (!in[i]) {
+            free(f[i]);
+        }
+    }
+}
+
 struct flush_state {
     unsigned calls;
     unsigned seen[200];
@@ -562,6 +606,7 @@ main(int argc, char *argv[])
         cmocka_unit_test_setup_teardown(test_first_match_and_ranking, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_small_subtable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flush, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_mixed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_10k_flows, setup, teardown),

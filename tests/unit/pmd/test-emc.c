@@ -147,6 +147,43 @@ test_tunnel_keys_not_cached(void **state)
     assert_null(emc_lookup(fx->cache, &tkey, h));
 }
 
+/* Keys with metadata or registers set (recirculated or pipeline keys) are never cached either: an
+ * entry does not store those words (emc_key_ok()), so such a key neither goes in nor hits the entry
+ * of the same key without them. */
+static void
+test_pipeline_keys_not_cached(void **state)
+{
+    struct fixture *fx = get_fixture(state);
+    struct flow key, pkey;
+    make_key(&key, 6);
+    uint32_t h = flow_hash(&key, 0);
+    assert_true(emc_key_ok(&key));
+    pkey = key;
+    pkey.metadata = 1;
+    assert_false(emc_key_ok(&pkey));
+    emc_insert(fx->cache, &pkey, h, &fx->flows[0]);
+    assert_int_equal(emc_n_entries(fx->cache), 0);
+    emc_insert(fx->cache, &key, h, &fx->flows[1]);
+    assert_ptr_equal(emc_lookup(fx->cache, &key, h), &fx->flows[1]);
+    assert_ptr_equal(emc_lookup_rx(fx->cache, &key, h), &fx->flows[1]);
+    assert_null(emc_lookup(fx->cache, &pkey, h));
+    for (unsigned r = 0; r < 16; r++) {
+        pkey = key;
+        pkey.regs[r] = 1;
+        assert_false(emc_key_ok(&pkey));
+        assert_null(emc_lookup(fx->cache, &pkey, h));
+    }
+    /* Every stored word takes part in the compare: flip one bit in each. */
+    for (size_t w = 0; w < EMC_KEY_END_U64; w++) {
+        if (w == 1) {
+            continue;                   /* metadata: not stored, see above. */
+        }
+        pkey = key;
+        ((uint64_t *) &pkey)[w] ^= UINT64_C(1) << (w * 7 % 64);
+        assert_null(emc_lookup_rx(fx->cache, &pkey, h));
+    }
+}
+
 /* Re-inserting a key replaces its flow in place. */
 static void
 test_reinsert_replaces(void **state)
@@ -287,6 +324,7 @@ main(int argc, char *argv[])
         cmocka_unit_test_setup_teardown(test_insert_lookup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reinsert_replaces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tunnel_keys_not_cached, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pipeline_keys_not_cached, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_way_collision, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_flow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flush, setup, teardown),
