@@ -1056,6 +1056,20 @@ dp_netdev_reval_seq(const struct dp_netdev *dp)
     return __atomic_load_n(&dp->reval_seq, __ATOMIC_ACQUIRE);
 }
 
+/* Waits until PMD has applied cache generation GEN (gen_done only moves forward to values of
+ * cache_gen). Returns 0, or -ETIMEDOUT once time_msec() passes DEADLINE. */
+static int
+pmd_wait_gen(const struct pmd_thread *pmd, uint64_t gen, long long deadline)
+{
+    while ((int64_t) (__atomic_load_n(&pmd->gen_done, __ATOMIC_ACQUIRE) - gen) < 0) {
+        if (time_msec() > deadline) {
+            return -ETIMEDOUT;
+        }
+        sched_yield();
+    }
+    return 0;
+}
+
 int
 dp_netdev_sync_caches(struct dp_netdev *dp)
 {
@@ -1068,24 +1082,35 @@ dp_netdev_sync_caches(struct dp_netdev *dp)
     for (unsigned i = 0; i < dp->n_pmds; i++) {
         struct pmd_thread *pmd = dp->pmds[i];
         /* gen_done only moves forward to values of cache_gen: wait for it to reach GEN. */
-        while ((int64_t) (__atomic_load_n(&pmd->gen_done, __ATOMIC_ACQUIRE) - gen) < 0) {
+        if (pmd_wait_gen(pmd, gen, deadline)) {
+            VLOG_WARN("pmd thread on core %u did not apply a cache invalidation within %d ms",
+                      pmd->core_id, SYNC_TIMEOUT_MSEC);
+            err = -ETIMEDOUT;
+            break;
+        }
+        /* reval_done only moves forward to values of reval_seq: wait for it to reach RSEQ. */
+        bool reval_late = false;
+        while ((int64_t) (__atomic_load_n(&pmd->reval_done, __ATOMIC_ACQUIRE) - rseq) < 0) {
             if (time_msec() > deadline) {
-                VLOG_WARN("pmd thread on core %u did not apply a cache invalidation within %d ms",
-                          pmd->core_id, SYNC_TIMEOUT_MSEC);
-                err = -ETIMEDOUT;
+                reval_late = true;
                 break;
             }
             sched_yield();
         }
-        /* reval_done only moves forward to values of reval_seq: wait for it to reach RSEQ. */
-        while (!err && (int64_t) (__atomic_load_n(&pmd->reval_done, __ATOMIC_ACQUIRE) - rseq) < 0) {
-            if (time_msec() > deadline) {
-                VLOG_WARN("pmd thread on core %u did not finish revalidating its megaflows "
-                          "within %d ms", pmd->core_id, SYNC_TIMEOUT_MSEC);
+        if (reval_late) {
+            /* The barrier must not be answered while a stale megaflow may still forward: give
+             * up on the pass and flush instead (a flush aborts the pass and takes a PMD
+             * iteration, not a pass). */
+            VLOG_WARN("pmd thread on core %u did not finish revalidating its megaflows within "
+                      "%d ms: flushing its caches instead", pmd->core_id, SYNC_TIMEOUT_MSEC);
+            dp_netdev_flush_caches(dp);
+            gen = __atomic_load_n(&dp->cache_gen, __ATOMIC_ACQUIRE);
+            if (pmd_wait_gen(pmd, gen, time_msec() + SYNC_TIMEOUT_MSEC)) {
+                VLOG_WARN("pmd thread on core %u did not apply a cache flush within %d ms",
+                          pmd->core_id, SYNC_TIMEOUT_MSEC);
                 err = -ETIMEDOUT;
                 break;
             }
-            sched_yield();
         }
     }
     return err;

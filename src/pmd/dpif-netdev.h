@@ -252,7 +252,10 @@ bool dp_flow_update(struct dp_flow *flow, const struct dp_upcall_result *res);
  * is out (transmitted or dropped). Call it after changing the OpenFlow tables and before sending the
  * barrier reply (OpenFlow 1.3.5 §6.2, "Barrier message").
  *
- * Bounded: waits at most 2000 ms (a PMD stuck that long is logged and the call returns -ETIMEDOUT).
+ * Bounded: waits at most 2000 ms for the revalidation passes; a PMD whose pass takes longer gets
+ * its caches flushed instead (logged) and the call waits up to 2000 ms more for that flush, so a
+ * slow pass never lets a stale megaflow outlive the barrier. Only a PMD that applies neither is
+ * logged and makes the call return -ETIMEDOUT.
  * Must be called on the main thread WITHOUT holding any lock that the upcall callback takes (the
  * ofproto mutex): a PMD in the middle of an upcall must be able to finish it. Returns 0 at once
  * when there are no PMD threads. Returns 0 or -ETIMEDOUT. */
