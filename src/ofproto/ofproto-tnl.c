@@ -374,6 +374,42 @@ static pthread_mutex_t nd_mutex = PTHREAD_MUTEX_INITIALIZER;
 static struct in6_addr nd_pending[64];
 static unsigned nd_next;
 
+/* The part of a push plan both address families share, once HC holds the addresses: the header
+ * fields from T and FLOW (un-wildcarding in WC what they consult), the header built and interned,
+ * and PLAN's underlay port and outer flow apart from its address family (EtherType and
+ * addresses, which the caller fills in). Returns 0, -EINVAL or -ENOSPC with PLAN->desc set. */
+static int
+tnl_plan_finish(const struct tnl_port *t, const struct flow *flow, struct flow *wc,
+                struct dp_tnl_header_cfg *hc, struct ofport *under, struct tnl_push_plan *plan)
+{
+    tnl_header_fields(t, flow, wc, hc);
+    struct dp_tnl_header h;
+    if (dp_tnl_header_build(hc, &h)) {
+        snprintf(plan->desc, sizeof plan->desc, "cannot build the header");
+        return -EINVAL;
+    }
+    plan->header_id = dp_tnl_header_intern(&h);
+    if (plan->header_id == UINT32_MAX) {
+        snprintf(plan->desc, sizeof plan->desc, "too many distinct tunnel headers (%d)",
+                 DP_TNL_MAX_HEADERS);
+        return -ENOSPC;
+    }
+    plan->underlay = under;
+
+    struct flow *o = &plan->outer;
+    memset(o, 0, sizeof *o);
+    o->in_port = under->ofp_port;
+    o->dl_src = hc->eth_src;
+    o->dl_dst = hc->eth_dst;
+    o->nw_proto = t->type == DP_TNL_GRE ? 47 : 17;
+    o->nw_tos = hc->tos;
+    o->nw_ttl = hc->ttl ? hc->ttl : 64;
+    if (t->type != DP_TNL_GRE) {
+        o->tp_dst_be = htons(t->dst_port);
+    }
+    return 0;
+}
+
 /* ofproto_tnl_plan() for an IPv6 underlay. */
 static int
 tnl_plan6(const struct ofport *port, const struct flow *flow, struct flow *wc,
@@ -432,33 +468,13 @@ tnl_plan6(const struct ofport *port, const struct flow *flow, struct flow *wc,
     };
     memcpy(hc.ip6_src, IN6_IS_ADDR_UNSPECIFIED(&t->local6) ? &route.src6 : &t->local6, 16);
     memcpy(hc.ip6_dst, &remote, 16);
-    tnl_header_fields(t, flow, wc, &hc);
-    struct dp_tnl_header h;
-    if (dp_tnl_header_build(&hc, &h)) {
-        snprintf(plan->desc, sizeof plan->desc, "cannot build the header");
-        return -EINVAL;
+    int error = tnl_plan_finish(t, flow, wc, &hc, under, plan);
+    if (error) {
+        return error;
     }
-    plan->header_id = dp_tnl_header_intern(&h);
-    if (plan->header_id == UINT32_MAX) {
-        snprintf(plan->desc, sizeof plan->desc, "too many distinct tunnel headers (%d)",
-                 DP_TNL_MAX_HEADERS);
-        return -ENOSPC;
-    }
-    plan->underlay = under;
-    struct flow *o = &plan->outer;
-    memset(o, 0, sizeof *o);
-    o->in_port = under->ofp_port;
-    o->dl_src = hc.eth_src;
-    o->dl_dst = hc.eth_dst;
-    o->dl_type_be = htons(ETH_TYPE_IPV6);
-    memcpy(o->ipv6_src, hc.ip6_src, 16);
-    memcpy(o->ipv6_dst, hc.ip6_dst, 16);
-    o->nw_proto = t->type == DP_TNL_GRE ? 47 : 17;
-    o->nw_tos = hc.tos;
-    o->nw_ttl = hc.ttl ? hc.ttl : 64;
-    if (t->type != DP_TNL_GRE) {
-        o->tp_dst_be = htons(t->dst_port);
-    }
+    plan->outer.dl_type_be = htons(ETH_TYPE_IPV6);
+    memcpy(plan->outer.ipv6_src, hc.ip6_src, 16);
+    memcpy(plan->outer.ipv6_dst, hc.ip6_dst, 16);
     inet_ntop(AF_INET6, hc.ip6_src, src, sizeof src);
     snprintf(plan->desc, sizeof plan->desc, "%s %s -> %s key %" PRIu32 " via %s",
              type_name(t->type), src, dst, hc.key, route.dev);
@@ -513,34 +529,13 @@ ofproto_tnl_plan(const struct ofport *port, const struct flow *flow, struct flow
         .df = t->df, .csum = t->csum, .dst_port = t->dst_port,
         .has_key = t->out_key_present,
     };
-    tnl_header_fields(t, flow, wc, &hc);
-    struct dp_tnl_header h;
-    if (dp_tnl_header_build(&hc, &h)) {
-        snprintf(plan->desc, sizeof plan->desc, "cannot build the header");
-        return -EINVAL;
+    int error = tnl_plan_finish(t, flow, wc, &hc, under, plan);
+    if (error) {
+        return error;
     }
-    plan->header_id = dp_tnl_header_intern(&h);
-    if (plan->header_id == UINT32_MAX) {
-        snprintf(plan->desc, sizeof plan->desc, "too many distinct tunnel headers (%d)",
-                 DP_TNL_MAX_HEADERS);
-        return -ENOSPC;
-    }
-    plan->underlay = under;
-
-    struct flow *o = &plan->outer;
-    memset(o, 0, sizeof *o);
-    o->in_port = under->ofp_port;
-    o->dl_src = hc.eth_src;
-    o->dl_dst = hc.eth_dst;
-    o->dl_type_be = htons(ETH_TYPE_IP);
-    o->nw_src_be = hc.ip_src_be;
-    o->nw_dst_be = hc.ip_dst_be;
-    o->nw_proto = t->type == DP_TNL_GRE ? 47 : 17;
-    o->nw_tos = hc.tos;
-    o->nw_ttl = hc.ttl ? hc.ttl : 64;
-    if (t->type != DP_TNL_GRE) {
-        o->tp_dst_be = htons(t->dst_port);
-    }
+    plan->outer.dl_type_be = htons(ETH_TYPE_IP);
+    plan->outer.nw_src_be = hc.ip_src_be;
+    plan->outer.nw_dst_be = hc.ip_dst_be;
     inet_ntop(AF_INET, &hc.ip_src_be, src, sizeof src);
     snprintf(plan->desc, sizeof plan->desc, "%s %s -> %s key %" PRIu32 " via %s",
              type_name(t->type), src, dst, hc.key, route.dev);
