@@ -477,6 +477,38 @@ xlate_in_bridge(struct xlate_ctx *ctx, const struct ofport *in)
     }
 }
 
+/* Ends a detour of the translation (a patch port's peer bridge, a group bucket) that started
+ * from the flow SAVED: forgets changes the detour made but never sent out, puts the packet's
+ * VLAN tag back as SAVED had it (pop or push now), marks as dirty every field the detour
+ * rewrote in the packet, so the next output of this bridge puts it back, and restores SAVED as
+ * the flow. */
+static void
+xlate_restore_flow(struct xlate_ctx *ctx, const struct flow *saved)
+{
+    memset(&ctx->dirty, 0, sizeof ctx->dirty);
+    bool had_tag = saved->vlan_tci_be & htons(VLAN_CFI);
+    bool has_tag = ctx->base.vlan_tci_be & htons(VLAN_CFI);
+    if (has_tag && !had_tag) {
+        emit(ctx, DP_ACTION_POP_VLAN);
+        ctx->base.vlan_tci_be = 0;
+    } else if (!has_tag && had_tag) {
+        struct dp_action *d = emit(ctx, DP_ACTION_PUSH_VLAN);
+        if (d) {
+            d->u.vlan.tpid = htons(ETH_TYPE_VLAN_8021Q);
+            d->u.vlan.tci = saved->vlan_tci_be;
+        }
+        ctx->base.vlan_tci_be = saved->vlan_tci_be;
+    }
+    uint8_t *d = (uint8_t *) &ctx->dirty;
+    const uint8_t *x = (const uint8_t *) &ctx->base, *y = (const uint8_t *) saved;
+    for (size_t i = 0; i < sizeof *saved; i++) {
+        d[i] |= x[i] ^ y[i];
+    }
+    ctx->dirty.vlan_tci_be = ctx->base.vlan_tci_be != saved->vlan_tci_be ? 0xffff : 0;
+    ctx->dirty.in_port = 0;
+    ctx->flow = *saved;
+}
+
 /* Continues the translation in bridge PEER->ofproto as if the packet, as the pipeline sees it now,
  * had been received on PEER, with fresh metadata and registers. Afterwards the current bridge's
  * view is restored, and the packet changes the peer made are undone at the next output (as after
@@ -493,30 +525,9 @@ xlate_enter_bridge(struct xlate_ctx *ctx, const struct ofport *peer)
 
     /* Changes the peer made but never sent out are forgotten; those it sent are undone at the
      * next output of this bridge. */
-    memset(&ctx->dirty, 0, sizeof ctx->dirty);
-    bool had_tag = saved.vlan_tci_be & htons(VLAN_CFI);
-    bool has_tag = ctx->base.vlan_tci_be & htons(VLAN_CFI);
-    if (has_tag && !had_tag) {
-        emit(ctx, DP_ACTION_POP_VLAN);
-        ctx->base.vlan_tci_be = 0;
-    } else if (!has_tag && had_tag) {
-        struct dp_action *d = emit(ctx, DP_ACTION_PUSH_VLAN);
-        if (d) {
-            d->u.vlan.tpid = htons(ETH_TYPE_VLAN_8021Q);
-            d->u.vlan.tci = saved.vlan_tci_be;
-        }
-        ctx->base.vlan_tci_be = saved.vlan_tci_be;
-    }
-    uint8_t *d = (uint8_t *) &ctx->dirty;
-    const uint8_t *x = (const uint8_t *) &ctx->base, *y = (const uint8_t *) &saved;
-    for (size_t i = 0; i < sizeof saved; i++) {
-        d[i] |= x[i] ^ y[i];
-    }
-    ctx->dirty.vlan_tci_be = ctx->base.vlan_tci_be != saved.vlan_tci_be ? 0xffff : 0;
-    ctx->dirty.in_port = 0;
+    xlate_restore_flow(ctx, &saved);
     ctx->dirty.metadata = 0;
     memset(ctx->dirty.regs, 0, sizeof ctx->dirty.regs);
-    ctx->flow = saved;
 }
 
 /* Output to tunnel port PORT (ofproto-tnl.h): clone(commit, tnl_push, <the underlay bridge's
@@ -955,29 +966,7 @@ xlate_bucket(struct xlate_ctx *ctx, const struct ofp_bucket *b)
     }
     ctx->indent--;
     /* Changes the bucket made but never sent out are simply forgotten. */
-    memset(&ctx->dirty, 0, sizeof ctx->dirty);
-    bool had_tag = saved.vlan_tci_be & htons(VLAN_CFI);
-    bool has_tag = ctx->base.vlan_tci_be & htons(VLAN_CFI);
-    if (has_tag && !had_tag) {
-        emit(ctx, DP_ACTION_POP_VLAN);
-        ctx->base.vlan_tci_be = 0;
-    } else if (!has_tag && had_tag) {
-        struct dp_action *d = emit(ctx, DP_ACTION_PUSH_VLAN);
-        if (d) {
-            d->u.vlan.tpid = htons(ETH_TYPE_VLAN_8021Q);
-            d->u.vlan.tci = saved.vlan_tci_be;
-        }
-        ctx->base.vlan_tci_be = saved.vlan_tci_be;
-    }
-    /* Fields the bucket rewrote in the packet: put them back when the packet next leaves. */
-    uint8_t *d = (uint8_t *) &ctx->dirty;
-    const uint8_t *x = (const uint8_t *) &ctx->base, *y = (const uint8_t *) &saved;
-    for (size_t i = 0; i < sizeof saved; i++) {
-        d[i] |= x[i] ^ y[i];
-    }
-    ctx->dirty.vlan_tci_be = ctx->base.vlan_tci_be != saved.vlan_tci_be ? 0xffff : 0;
-    ctx->dirty.in_port = 0;
-    ctx->flow = saved;
+    xlate_restore_flow(ctx, &saved);
 }
 
 /* Whether bucket B of a fast-failover group is live: its watch port exists and is up. */
