@@ -450,6 +450,8 @@ ofp_decode_features_reply(const void *msg, size_t len, struct ofp_switch_feature
     f->n_tables = p[20];
     f->auxiliary_id = p[21];
     f->capabilities = ofp_get_be32(p + 24);
+    f->ports = NULL;            /* The 1.3 form carries none (the 1.0 ones come as port-descs). */
+    f->n_ports = 0;
     return 0;
 }
 

@@ -216,10 +216,13 @@ test_simple_messages(void **state)
     struct ofp_switch_features f = { 0x0123456789abcdefULL, 0, 254, 0, 7 }, f2;
     ofp_encode_features_reply(&b, OFP13_VERSION, 2, &f);
     assert_int_equal(b.size, 32);
+    memset(&f2, 0xa5, sizeof f2);    /* The decoder must set every member, ports too. */
     assert_int_equal(ofp_decode_features_reply(b.data, b.size, &f2, &err), 0);
     assert_int_equal(f2.datapath_id, f.datapath_id);
     assert_int_equal(f2.n_tables, 254);
     assert_int_equal(f2.capabilities, 7);
+    assert_null(f2.ports);
+    assert_int_equal(f2.n_ports, 0);
     assert_int_equal(ofp_decode_features_reply(b.data, 31, &f2, &err), -EPROTO);
 
     ofpbuf_clear(&b);
