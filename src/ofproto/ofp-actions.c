@@ -941,9 +941,10 @@ parse_subfield(const char *s_, const struct ofp_field **fp, unsigned int *ofs,
             error = xasprintf("%s: bad bit range \"[%s\" (use [], [N] or [A..B])", s,
                               bracket + 1);
         }
-        if (!error && *ofs + *n_bits > f->bits) {
+        /* Written so that no sum can wrap: sscanf's %u gives UINT_MAX for huge numbers. */
+        if (!error && (*ofs >= f->bits || *n_bits == 0 || *n_bits > f->bits - *ofs)) {
             error = xasprintf("%s: bits %u..%u are outside the field's %u bits", s, *ofs,
-                              *ofs + *n_bits - 1, f->bits);
+                              *ofs + (*n_bits ? *n_bits - 1 : 0), f->bits);
         }
     }
     *fp = f;

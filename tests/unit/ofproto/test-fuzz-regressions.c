@@ -55,12 +55,46 @@ test_load_value_too_wide(void **state)
     ofpacts_destroy(&acts);
 }
 
+/* fuzz-ofp-parse, input "load=0->ip_dst[77777777777777777777777]…": a huge bit index (sscanf's
+ * %u saturates to UINT_MAX) wrapped the range check ofs + n_bits > width to 0, and the bit
+ * copy then ran 4 GB past the field (UBSan: pointer overflow in ofp_bits_set). Every range
+ * outside the field is refused with an error naming it. */
+static void
+test_subfield_range_wrap(void **state)
+{
+    (void) state;
+    static const char *const inputs[] = {
+        "load:0->ip_dst[77777777777777777777777]",
+        "load:0->ip_dst[4294967295]",
+        "load:0->ip_dst[0..4294967295]",
+        "load:0->ip_dst[4294967295..4294967295]",
+        "move:ip_src[4294967295]->ip_dst[0]",
+        "load:0->ip_dst[32]",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        struct ofpacts acts;
+        char *error = ofp_parse_actions(inputs[i], NULL, NULL, &acts);
+        if (!error) {
+            print_error("%s: accepted\n", inputs[i]);
+            fail();
+        }
+        assert_non_null(strstr(error, "ip_"));
+        free(error);
+        ofpacts_destroy(&acts);
+    }
+    struct ofpacts acts;
+    char *error = ofp_parse_actions("load:1->ip_dst[31]", NULL, NULL, &acts);
+    assert_null(error);
+    ofpacts_destroy(&acts);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_into_128_bit_field),
         cmocka_unit_test(test_load_value_too_wide),
+        cmocka_unit_test(test_subfield_range_wrap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
