@@ -17,8 +17,12 @@ check() {   # check DESCRIPTION COMMAND...
     local what=$1; shift
     if "$@"; then echo "ok - $what"; else echo "FAIL - $what"; fails=$((fails + 1)); fi
 }
-wait_gone() {   # wait_gone PID
-    for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
+wait_gone() {   # wait_gone PID — gone, or a zombie (exited; its new parent has not reaped it yet)
+    for _ in $(seq 400); do
+        kill -0 "$1" 2>/dev/null || return 0
+        [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ] && return 0
+        sleep 0.05
+    done
     return 1
 }
 
